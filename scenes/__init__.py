@@ -1,0 +1,1 @@
+"""Manim scenes that explain, with netcore's numbers, how neurons network to learn."""
