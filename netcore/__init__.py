@@ -1,0 +1,41 @@
+"""netcore: the small numpy neural network behind netreel's animations.
+
+Pure numpy (never imports manim or click).  One idea per module:
+activations, losses, network (forward + backprop), optim, train (+ record schedule),
+trace (the recorded data, saved as .npz), construct (hand-built networks), targets
+(safe expression parsing) and gradcheck (finite-difference check).
+"""
+from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
+from .construct import BUMP_SHARPNESS, bumps, step_neuron, superposition
+from .gradcheck import GRADCHECK_FLOOR, gradcheck
+from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
+from .network import Forward, Gradients, Network
+from .optim import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, check_lr, get_optimizer
+from .targets import FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRESETS, TargetError, parse_target
+from .trace import TRACE_FORMAT, TRACE_VERSION, Trace
+from .train import (
+    DEFAULT_FRAMES, DEFAULT_LR, DEFAULT_NEURONS, DEFAULT_SAMPLES, DEFAULT_STEPS, DEFAULT_TARGET,
+    GRID_POINTS, TrainingDiverged, fit_function, record_schedule, train,
+)
+
+__all__ = [
+    # activations
+    "Activation", "ACTIVATIONS", "get_activation", "step", "sigmoid", "tanh", "relu", "linear",
+    # losses
+    "Loss", "LOSSES", "get_loss", "mse", "binary_cross_entropy",
+    # network
+    "Network", "Forward", "Gradients",
+    # optim
+    "Optimizer", "OPTIMIZERS", "get_optimizer", "check_lr", "SGD", "Momentum", "Adam",
+    # targets
+    "TargetError", "parse_target", "PRESETS", "FUNCTIONS", "MAX_LENGTH", "MAX_EXPONENT", "MAX_DEPTH",
+    # trace
+    "Trace", "TRACE_FORMAT", "TRACE_VERSION",
+    # train
+    "TrainingDiverged", "record_schedule", "train", "fit_function", "DEFAULT_STEPS", "DEFAULT_LR",
+    "DEFAULT_FRAMES", "DEFAULT_SAMPLES", "DEFAULT_NEURONS", "DEFAULT_TARGET", "GRID_POINTS",
+    # construct
+    "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS",
+    # gradcheck
+    "gradcheck", "GRADCHECK_FLOOR",
+]
