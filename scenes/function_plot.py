@@ -1,0 +1,208 @@
+"""Axes with curves fed by numpy arrays, updated in place.
+
+A curve is one ``VMobject`` whose points are reset from data
+(``set_points_as_corners``), so morphing a curve every frame creates no new
+mobjects and never re-samples a Python function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
+
+from .text import _GLYPH, label
+from .theme import Theme
+
+__all__ = ["FunctionPlot"]
+
+
+class FunctionPlot(VGroup):
+    """Axes (Text tick labels) plus named curves.
+
+    Parameters
+    ----------
+    x_range, y_range : ``(min, max)`` or ``(min, max, tick_step)`` in data units.
+    theme : colours of axes and labels.
+    width, height : size of the axes in scene units.
+    x_label, y_label : axis names ("" for none).
+    tick_labels : number the ticks.
+    tick_size : font size of the tick labels (axis names are a little bigger).
+    labels_at_edges : put the tick numbers along the bottom and left edges of the
+        plot instead of on axes that cross inside it, so curves never run over them.
+
+    Examples
+    --------
+    >>> plot = FunctionPlot((-2, 2, 1), (-0.5, 1.5, 0.5), theme)   # doctest: +SKIP
+    >>> plot.add_curve("out", xs, network.predict(xs), theme.output)  # doctest: +SKIP
+    >>> plot.set_curve("out", xs, other.predict(xs))                 # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        x_range: Sequence[float],
+        y_range: Sequence[float],
+        theme: Theme,
+        *,
+        width: float = 6.0,
+        height: float = 4.0,
+        x_label: str = "x",
+        y_label: str = "y",
+        tick_labels: bool = True,
+        tick_size: float = 20,
+        labels_at_edges: bool = False,
+    ) -> None:
+        super().__init__()
+        self.theme = theme
+        self.x_range = _full_range(x_range)
+        self.y_range = _full_range(y_range)
+        self.axes = Axes(
+            x_range=self.x_range,
+            y_range=self.y_range,
+            x_length=width,
+            y_length=height,
+            tips=False,
+            axis_config={
+                "color": theme.muted,
+                "stroke_width": 2,
+                "label_constructor": _GLYPH,
+                "font_size": tick_size,
+                "include_numbers": False,
+            },
+            x_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(self.x_range[2])}},
+            y_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(self.y_range[2])}},
+        )
+        self.add(self.axes)
+        self.tick_labels = VGroup()
+        if tick_labels:
+            crowded = not labels_at_edges
+            self.axes.x_axis.add_numbers(_ticks(self.x_range, skip_zero=crowded and self._crosses(self.y_range)), excluding=[])
+            self.axes.y_axis.add_numbers(_ticks(self.y_range, skip_zero=crowded and self._crosses(self.x_range)), excluding=[])
+            x_numbers, y_numbers = self.axes.x_axis.numbers, self.axes.y_axis.numbers
+            if labels_at_edges:
+                left, bottom = self.axes.c2p(self.x_range[0], self.y_range[0])[:2]
+                for tag in x_numbers:
+                    tag.shift((bottom - 0.12 - tag.get_top()[1]) * UP)
+                for tag in y_numbers:
+                    tag.shift((left - 0.15 - tag.get_right()[0]) * RIGHT)
+            self.tick_labels.add(x_numbers, y_numbers)
+            self.tick_labels.set_color(theme.muted)
+        self.x_label = self.y_label = None
+        if x_label:
+            self.x_label = label(x_label, theme.muted, tick_size + 4).next_to(self.axes.x_axis.get_end(), RIGHT, buff=0.15)
+            self.add(self.x_label)
+        if y_label:
+            self.y_label = label(y_label, theme.muted, tick_size + 4).next_to(self.axes.y_axis.get_end(), UP, buff=0.15)
+            self.add(self.y_label)
+        self.curves: dict[str, VMobject] = {}
+
+    @staticmethod
+    def _crosses(bounds: Sequence[float]) -> bool:
+        # A zero tick where the axes cross would sit on the other axis.
+        return bounds[0] < 0 < bounds[1]
+
+    def c2p(self, x: float, y: float) -> np.ndarray:
+        """Scene point of the data point ``(x, y)``."""
+        return self.axes.c2p(x, y)
+
+    def points_for(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Scene points of the data ``(xs, ys)``, ``ys`` clipped into the visible y range."""
+        xs = np.asarray(xs, dtype=float).ravel()
+        ys = np.clip(np.asarray(ys, dtype=float).ravel(), self.y_range[0], self.y_range[1])
+        if xs.shape != ys.shape or xs.size < 2:
+            raise ValueError(f"a curve needs matching xs and ys of 2+ points, got {xs.shape} and {ys.shape}")
+        return self.axes.c2p(np.column_stack([xs, ys]))
+
+    def add_curve(
+        self,
+        name: str,
+        xs: np.ndarray,
+        ys: np.ndarray,
+        colour: str,
+        *,
+        stroke_width: float = 4,
+        dashed: bool = False,
+    ) -> VMobject:
+        """Add (and return) a curve through ``(xs, ys)``; replaces a curve of the same name.
+
+        A dashed curve is a group of dashes; :meth:`set_curve` re-cuts its dashes.
+        """
+        if name in self.curves:
+            self.remove_curve(name)
+        curve = VMobject(stroke_color=colour, stroke_width=stroke_width)
+        curve.set_points_as_corners(self.points_for(xs, ys))
+        if dashed:
+            dashes = DashedVMobject(curve, num_dashes=_dash_count(curve))
+            dashes.set_stroke(colour, stroke_width)
+            curve = dashes
+        self.curves[name] = curve
+        self.add(curve)
+        return curve
+
+    def set_curve(self, name: str, xs: np.ndarray, ys: np.ndarray) -> VMobject:
+        """Move curve ``name`` onto new data, keeping the same mobject."""
+        curve = self.curves[name]
+        points = self.points_for(xs, ys)
+        if isinstance(curve, DashedVMobject):
+            line = VMobject().set_points_as_corners(points)
+            fresh = DashedVMobject(line, num_dashes=len(curve.submobjects))
+            for dash, new in zip(curve.submobjects, fresh.submobjects):
+                dash.set_points(new.points)
+        else:
+            curve.set_points_as_corners(points)
+        return curve
+
+    def curve(self, name: str) -> VMobject:
+        """The curve called ``name``."""
+        return self.curves[name]
+
+    def remove_curve(self, name: str) -> VMobject:
+        """Take curve ``name`` off the plot and return it."""
+        curve = self.curves.pop(name)
+        self.remove(curve)
+        return curve
+
+    def vertical_line(self, x: float, colour: str, *, stroke_width: float = 2, dashed: bool = True) -> VMobject:
+        """A line across the whole y range at ``x`` (not added to the plot)."""
+        line = VMobject(stroke_color=colour, stroke_width=stroke_width)
+        line.set_points_as_corners([self.c2p(x, self.y_range[0]), self.c2p(x, self.y_range[1])])
+        return DashedVMobject(line, num_dashes=12).set_stroke(colour, stroke_width) if dashed else line
+
+    def x_point(self, x: float) -> np.ndarray:
+        """Scene point of ``x`` on the x axis (just below it, for labels)."""
+        return self.axes.x_axis.n2p(x) + 0.05 * DOWN
+
+
+def _full_range(bounds: Sequence[float]) -> list[float]:
+    if len(bounds) not in (2, 3):
+        raise ValueError(f"a range is (min, max) or (min, max, step), got {tuple(bounds)}")
+    low, high = float(bounds[0]), float(bounds[1])
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"a range needs finite min < max, got {tuple(bounds)}")
+    step = float(bounds[2]) if len(bounds) == 3 else _nice_step(high - low)
+    return [low, high, step]
+
+
+def _nice_step(span: float) -> float:
+    """A 1/2/5 x 10^k tick step giving about four to eight ticks."""
+    raw = span / 5
+    power = 10 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
+
+
+def _decimals(step: float) -> int:
+    """Fewest decimals that write every multiple of ``step`` exactly (at most 3)."""
+    return next((d for d in range(3) if abs(round(step, d) - step) < 1e-9), 3)
+
+
+def _ticks(bounds: Sequence[float], *, skip_zero: bool) -> list[float]:
+    low, high, step = bounds
+    ticks = np.arange(np.ceil(low / step) * step, high + step / 2, step)
+    return [float(np.round(t, 6)) for t in ticks if not (skip_zero and abs(t) < step / 2)]
+
+
+def _dash_count(curve: VMobject) -> int:
+    # about five dashes per scene unit, whatever the curve's length
+    start, end = curve.get_start(), curve.get_end()
+    return max(8, int(5 * max(curve.width, np.linalg.norm(end - start))))

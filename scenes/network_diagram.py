@@ -1,0 +1,204 @@
+"""A network drawn from a ``netcore.Network``: circles for neurons, lines for weights.
+
+Edge colour is the weight's sign (``theme.positive`` / ``theme.negative``), edge
+width grows with ``|weight|``, and a neuron's fill goes from ``neuron_off`` to
+``neuron_on`` with its activation. :meth:`NetworkDiagram.update_from` restyles
+the existing mobjects, so a training animation can call it every frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import DOWN, Circle, Dot, Line, ManimColor, VGroup, VMobject, interpolate_color
+
+from .text import markup, number
+from .theme import Theme
+
+__all__ = ["NetworkDiagram", "edge_width", "MIN_EDGE_WIDTH", "MAX_EDGE_WIDTH"]
+
+MIN_EDGE_WIDTH = 0.75
+MAX_EDGE_WIDTH = 7.0
+#: |weight| at which an edge reaches ~76% of its widest (tanh(1)).
+WEIGHT_SCALE = 2.0
+
+
+def edge_width(weight: float) -> float:
+    """Stroke width of an edge of ``weight``: grows with ``|weight|``, saturating."""
+    return MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * float(np.tanh(abs(weight) / WEIGHT_SCALE))
+
+
+def _shown(size: int, max_neurons: int) -> list[int]:
+    """Indices of the neurons drawn for a layer of ``size`` (first and last halves if collapsed)."""
+    if size <= max_neurons:
+        return list(range(size))
+    head = (max_neurons + 1) // 2
+    return list(range(head)) + list(range(size - (max_neurons - head), size))
+
+
+class NetworkDiagram(VGroup):
+    """Neurons and weighted edges of a feed-forward network.
+
+    Parameters
+    ----------
+    network : a ``netcore.Network`` (reads ``layer_sizes`` and ``params``).
+    theme : colours.
+    width, height : box the diagram fits in, scene units.
+    max_neurons : layers wider than this draw ``max_neurons`` circles (first and
+        last halves) with a vertical ellipsis between them.
+    neuron_radius : largest circle radius (shrunk to fit tall layers).
+    colour_hidden : outline hidden neuron ``i`` in ``theme.neuron_colour(i)``.
+    labels : name the neurons: ``x``/``x1..xn`` on the inputs, ``y`` on the outputs.
+
+    Attributes
+    ----------
+    edges, neurons, ellipses, neuron_labels, edge_labels : sub-groups, drawn in that order.
+    """
+
+    def __init__(
+        self,
+        network,
+        theme: Theme,
+        *,
+        width: float = 5.0,
+        height: float = 4.0,
+        max_neurons: int = 8,
+        neuron_radius: float = 0.22,
+        colour_hidden: bool = False,
+        labels: bool = False,
+    ) -> None:
+        super().__init__()
+        if max_neurons < 2:
+            raise ValueError(f"max_neurons must be at least 2, got {max_neurons}")
+        self.theme = theme
+        self.layer_sizes = [int(n) for n in network.layer_sizes]
+        self.colour_hidden = colour_hidden
+        self._off = ManimColor(theme.neuron_off)
+        self._on = ManimColor(theme.neuron_on)
+        self.shown = [_shown(n, max_neurons) for n in self.layer_sizes]
+        slots = max(len(s) + (1 if len(s) < n else 0) for s, n in zip(self.shown, self.layer_sizes))
+        # circles (not labels) fit inside width x height; tall layers get smaller circles
+        self.radius = neuron_radius
+        gap = (height - 2 * neuron_radius) / max(slots - 1, 1)
+        if 0.38 * gap < neuron_radius:
+            gap = height / (max(slots - 1, 1) + 0.76)
+            self.radius = 0.38 * gap
+        self._neurons: dict[tuple[int, int], Circle] = {}
+        self._edges: dict[tuple[int, int, int], Line] = {}
+        self.neurons, self.edges, self.ellipses = VGroup(), VGroup(), VGroup()
+        self.neuron_labels, self.edge_labels = VGroup(), VGroup()
+        self._values: list[tuple[tuple[int, int, int], VMobject]] = []
+
+        xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(self.layer_sizes))
+        for layer, (x, shown, size) in enumerate(zip(xs, self.shown, self.layer_sizes)):
+            self._place_layer(layer, x, shown, size, gap)
+        for layer, (W, _) in enumerate(network.params):
+            for i in self.shown[layer]:
+                for j in self.shown[layer + 1]:
+                    start, end = self._neurons[layer, i], self._neurons[layer + 1, j]
+                    edge = Line(start.get_center(), end.get_center(), buff=self.radius)
+                    self._edges[layer, i, j] = edge
+                    self.edges.add(edge)
+        self.add(self.edges, self.neurons, self.ellipses, self.neuron_labels, self.edge_labels)
+        if labels:
+            self._label_ends()
+        self.params = network.params
+        self.update_from(network.params)
+
+    def _place_layer(self, layer: int, x: float, shown: list[int], size: int, gap: float) -> None:
+        collapsed = len(shown) < size
+        slots = len(shown) + (1 if collapsed else 0)
+        ys = (np.arange(slots)[::-1] - (slots - 1) / 2) * gap
+        if collapsed:
+            head = (len(shown) + 1) // 2
+            dots = VGroup(*(Dot(radius=0.035, color=self.theme.muted) for _ in range(3)))
+            dots.arrange(DOWN, buff=0.07).move_to([x, ys[head], 0])
+            self.ellipses.add(dots)
+            ys = np.delete(ys, head)
+        last = len(self.layer_sizes) - 1
+        for i, y in zip(shown, ys):
+            stroke = self.theme.neuron_stroke
+            if self.colour_hidden and 0 < layer < last:
+                stroke = self.theme.neuron_colour(i)
+            circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=3)
+            circle.set_fill(self.theme.neuron_off, opacity=1).move_to([x, y, 0])
+            self._neurons[layer, i] = circle
+            self.neurons.add(circle)
+
+    def _label_ends(self) -> None:
+        size = 20 if self.radius >= 0.18 else 16
+        last = len(self.layer_sizes) - 1
+        for layer, name, side in ((0, "x", -1), (last, "y", 1)):
+            many = self.layer_sizes[layer] > 1
+            for i in self.shown[layer]:
+                text = f"{name}<sub>{i + 1}</sub>" if many else name
+                tag = markup(text, self.theme.text, size)
+                tag.next_to(self._neurons[layer, i], side * np.array([1.0, 0, 0]), buff=0.12)
+                self.neuron_labels.add(tag)
+
+    def neuron(self, layer: int, i: int) -> Circle | None:
+        """Circle of neuron ``i`` of ``layer`` (0 = inputs), or None if collapsed away."""
+        return self._neurons.get((layer, i))
+
+    def edge(self, layer: int, i: int, j: int) -> Line | None:
+        """Line of weight ``W[layer][i, j]``, or None if an end is collapsed away."""
+        return self._edges.get((layer, i, j))
+
+    def add_edge_label(
+        self,
+        layer: int,
+        i: int,
+        j: int,
+        text: str,
+        *,
+        value: bool = False,
+        size: float = 22,
+        side: int = 1,
+        along: float = 0.5,
+    ) -> VGroup:
+        """Put a markup label (``"w<sub>11</sub>"``) by an edge; ``value`` adds `` = <weight>``.
+
+        The value is a DecimalNumber that :meth:`update_from` keeps current.
+        ``side`` (+1 above, -1 below the edge) and ``along`` (0 = start, 1 = end)
+        place it. Returns the label group (already part of the diagram).
+        """
+        edge = self._edges[layer, i, j]
+        tag = VGroup(markup(text, self.theme.text, size))
+        if value:
+            tag.add(markup("=", self.theme.text, size), number(0.0, self.theme.text, 1, size))
+            tag.arrange(buff=0.08)
+            tag[2].set_value(float(self.params[layer][0][i, j]))
+            self._values.append(((layer, i, j), tag[2]))
+        point = edge.point_from_proportion(along)
+        direction = edge.get_unit_vector()
+        normal = np.array([-direction[1], direction[0], 0.0]) * side
+        reach = abs(normal[0]) * tag.width / 2 + abs(normal[1]) * tag.height / 2
+        tag.move_to(point + normal * (reach + 0.1))
+        self.edge_labels.add(tag)
+        return tag
+
+    def update_from(
+        self,
+        params: Sequence[tuple[np.ndarray, np.ndarray]],
+        activations: Sequence[np.ndarray] | None = None,
+    ) -> None:
+        """Restyle edges from ``params`` (and fills from ``activations``) in place.
+
+        ``activations[l]`` holds layer ``l``'s activations for one sample, shape
+        ``(n_l,)`` or ``(1, n_l)``; values are clipped into [0, 1] for the fill.
+        """
+        self.params = params
+        for (layer, i, j), edge in self._edges.items():
+            w = float(params[layer][0][i, j])
+            colour = self.theme.positive if w >= 0 else self.theme.negative
+            edge.set_stroke(colour, width=edge_width(w), opacity=1)
+        for (layer, i, j), value in self._values:
+            value.set_value(float(params[layer][0][i, j]))
+        if activations is None:
+            return
+        for layer, values in enumerate(activations):
+            values = np.asarray(values, dtype=float).reshape(-1)
+            for i in self.shown[layer]:
+                a = float(np.clip(values[i], 0.0, 1.0))
+                self._neurons[layer, i].set_fill(interpolate_color(self._off, self._on, a), opacity=1)

@@ -1,0 +1,225 @@
+"""Shared mobjects: diagrams, plots, loss curve and text helpers."""
+
+import numpy as np
+import pytest
+from manim import AnimationGroup, DashedVMobject, FadeIn, ManimColor, Text, config
+
+from netcore import Network, superposition
+from scenes.function_plot import FunctionPlot
+from scenes.loss_curve import LossCurve
+from scenes.network_diagram import NetworkDiagram, edge_width
+from scenes.neuron_diagram import NeuronDiagram
+from scenes.text import FRAME_MARGIN, Caption, label, number
+from scenes.theme import THEMES
+
+THEME = THEMES["dark"]
+
+
+def colour(hex_string: str) -> ManimColor:
+    return ManimColor(hex_string)
+
+
+def family_ids(mobject) -> list[int]:
+    return [id(m) for m in mobject.get_family()]
+
+
+# ---------------------------------------------------------------- NetworkDiagram
+
+
+def test_edges_coloured_by_sign_and_widened_by_magnitude():
+    net = superposition(1.5, -0.5)
+    diagram = NetworkDiagram(net, THEME)
+    W_out = net.params[1][0]
+    assert diagram.edge(1, 0, 0).get_stroke_color() == colour(THEME.positive)
+    assert diagram.edge(1, 1, 0).get_stroke_color() == colour(THEME.negative)
+    assert diagram.edge(1, 0, 0).get_stroke_width() == pytest.approx(edge_width(W_out[0, 0]))
+    assert diagram.edge(1, 0, 0).get_stroke_width() > diagram.edge(1, 1, 0).get_stroke_width()
+    widths = [edge_width(w) for w in (0.0, 0.1, 0.5, 1.0, 3.0, -10.0)]
+    assert widths == sorted(widths) and widths[0] < widths[-1]
+    assert edge_width(-2.0) == edge_width(2.0)
+
+
+def test_every_edge_matches_its_weight():
+    net = Network([3, 5, 2], seed=3)
+    diagram = NetworkDiagram(net, THEME)
+    for layer, (W, _) in enumerate(net.params):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                edge = diagram.edge(layer, i, j)
+                expected = THEME.positive if W[i, j] >= 0 else THEME.negative
+                assert edge.get_stroke_color() == colour(expected)
+                assert edge.get_stroke_width() == pytest.approx(edge_width(W[i, j]))
+                # an edge runs from its input neuron to its output neuron
+                assert edge.get_start()[0] > diagram.neuron(layer, i).get_center()[0]
+                assert edge.get_end()[0] < diagram.neuron(layer + 1, j).get_center()[0]
+
+
+def test_update_from_restyles_in_place():
+    net = superposition(1.0, 1.0)
+    diagram = NetworkDiagram(net, THEME)
+    tag = diagram.add_edge_label(1, 1, 0, "w<sub>21</sub>", value=True)
+    before = family_ids(diagram)
+    flipped = superposition(1.0, -2.0)
+    activations = [np.array([0.0]), np.array([[0.0, 1.0]]), np.array([0.25])]
+    diagram.update_from(flipped.params, activations)
+    edge = diagram.edge(1, 1, 0)
+    assert id(edge) in before and id(diagram.neuron(1, 1)) in before
+    assert edge.get_stroke_color() == colour(THEME.negative)
+    assert edge.get_stroke_width() == pytest.approx(edge_width(-2.0))
+    assert diagram.neuron(1, 0).get_fill_color() == colour(THEME.neuron_off)
+    assert diagram.neuron(1, 1).get_fill_color() == colour(THEME.neuron_on)
+    assert tag[2].get_value() == pytest.approx(-2.0)
+    # the circles and lines are the very same objects, none added or dropped
+    assert {id(m) for m in diagram.edges} | {id(m) for m in diagram.neurons} <= set(before)
+    assert len(diagram.edges) == 4 and len(diagram.neurons) == 4
+
+
+def test_wide_layer_collapses_with_ellipsis():
+    net = Network([1, 20, 1])
+    diagram = NetworkDiagram(net, THEME, max_neurons=6)
+    drawn = [i for i in range(20) if diagram.neuron(1, i) is not None]
+    assert drawn == [0, 1, 2, 17, 18, 19]
+    assert len(diagram.neurons) == 1 + 6 + 1
+    assert len(diagram.ellipses) == 1 and len(diagram.ellipses[0]) == 3
+    assert len(diagram.edges) == 6 + 6
+    assert diagram.edge(0, 0, 10) is None and diagram.edge(1, 10, 0) is None
+    ellipsis_y = diagram.ellipses[0].get_center()[1]
+    assert diagram.neuron(1, 2).get_center()[1] > ellipsis_y > diagram.neuron(1, 17).get_center()[1]
+    assert diagram.height <= 4.0 + 1e-6 and diagram.width <= 5.0 + 1e-6
+
+
+def test_hidden_neurons_take_palette_colours_and_labels_name_the_ends():
+    diagram = NetworkDiagram(Network([2, 3, 1]), THEME, colour_hidden=True, labels=True)
+    for i in range(3):
+        assert diagram.neuron(1, i).get_stroke_color() == colour(THEME.neuron_colour(i))
+    assert diagram.neuron(0, 0).get_stroke_color() == colour(THEME.neuron_stroke)
+    assert len(diagram.neuron_labels) == 3  # x1, x2, y
+    assert diagram.neuron_labels[0].get_center()[0] < diagram.neuron(0, 0).get_center()[0]
+
+
+# ---------------------------------------------------------------- FunctionPlot
+
+
+def test_set_curve_keeps_the_mobject_and_maps_to_axes():
+    plot = FunctionPlot((-2, 2, 1), (-0.5, 1.5, 0.5), THEME).shift([1.0, -0.5, 0])
+    xs = np.linspace(-2, 2, 41)
+    curve = plot.add_curve("out", xs, np.zeros_like(xs), THEME.output)
+    ys = np.sin(xs)
+    assert plot.set_curve("out", xs, ys) is curve is plot.curve("out")
+    corners = curve.points[::4]  # set_points_as_corners: 4 points per segment
+    expected = plot.axes.c2p(np.column_stack([xs, np.clip(ys, -0.5, 1.5)]))
+    np.testing.assert_allclose(corners, expected[:-1], atol=1e-9)
+    np.testing.assert_allclose(curve.get_end(), expected[-1], atol=1e-9)
+    assert curve.get_stroke_color() == colour(THEME.output)
+
+
+def test_curve_values_are_clipped_into_view():
+    plot = FunctionPlot((0, 1), (0, 1), THEME)
+    curve = plot.add_curve("c", [0, 0.5, 1], [-5, 0.5, 9], THEME.output)
+    bottom, top = plot.c2p(0, 0)[1], plot.c2p(0, 1)[1]
+    assert curve.points[:, 1].min() == pytest.approx(bottom)
+    assert curve.points[:, 1].max() == pytest.approx(top)
+
+
+def test_c2p_round_trips():
+    plot = FunctionPlot((-3, 3, 1), (-2, 2, 1), THEME, width=5, height=3).to_corner([1, 1, 0])
+    for x, y in [(-3, -2), (0, 0), (1.25, -0.75), (3, 2)]:
+        np.testing.assert_allclose(plot.axes.p2c(plot.c2p(x, y)), [x, y], atol=1e-9)
+    assert plot.c2p(3, 0)[0] - plot.c2p(-3, 0)[0] == pytest.approx(5)
+    assert plot.c2p(0, 2)[1] - plot.c2p(0, -2)[1] == pytest.approx(3)
+
+
+def test_dashed_curve_and_removal():
+    plot = FunctionPlot((0, 1), (0, 1), THEME)
+    xs = np.linspace(0, 1, 20)
+    dashed = plot.add_curve("t", xs, xs, THEME.target, dashed=True)
+    assert isinstance(dashed, DashedVMobject) and len(dashed) >= 8
+    dashes = len(dashed)
+    assert plot.set_curve("t", xs, 1 - xs) is dashed and len(dashed) == dashes
+    assert dashed[0].get_start()[1] == pytest.approx(plot.c2p(0, 1)[1])
+    plot.remove_curve("t")
+    assert "t" not in plot.curves and dashed not in plot.submobjects
+
+
+def test_bad_ranges_and_data_raise():
+    with pytest.raises(ValueError):
+        FunctionPlot((1, 1), (0, 1), THEME)
+    plot = FunctionPlot((0, 1), (0, 1), THEME)
+    with pytest.raises(ValueError):
+        plot.add_curve("c", [0, 1, 2], [0, 1], THEME.output)
+
+
+# ---------------------------------------------------------------- LossCurve
+
+
+def test_loss_curve_spans_decades():
+    curve = LossCurve(THEME, max_step=1000, loss_range=(3e-5, 2.0))
+    bottom, top = curve.c2p(0, 1e-5)[1], curve.c2p(0, 10.0)[1]
+    assert top - bottom == pytest.approx(2.2)
+    # each decade takes the same height
+    decade = curve.c2p(0, 1e-2)[1] - curve.c2p(0, 1e-3)[1]
+    assert curve.c2p(0, 1.0)[1] - curve.c2p(0, 0.1)[1] == pytest.approx(decade)
+    steps = np.array([0, 10, 100, 1000])
+    losses = np.array([2.0, 0.3, 1e-3, 0.0])  # 0 is clipped to the bottom, not -inf
+    ids = family_ids(curve)
+    curve.set_data(steps, losses)
+    assert family_ids(curve) == ids
+    np.testing.assert_allclose(curve.dot.get_center(), curve.c2p(1000, 1e-5), atol=1e-9)
+    assert np.isfinite(curve.curve.points).all()
+    assert curve.curve.get_start()[1] == pytest.approx(curve.c2p(0, 2.0)[1])
+    labels = [t.text for t in curve.tick_labels]
+    assert "10⁻⁵" in labels and "10" in labels
+
+
+def test_linear_loss_curve_and_bad_range():
+    curve = LossCurve(THEME, max_step=10, loss_range=(0.0, 1.0), log=False)
+    assert curve.c2p(0, 1.0)[1] - curve.c2p(0, 0.0)[1] == pytest.approx(2.2)
+    with pytest.raises(ValueError):
+        LossCurve(THEME, max_step=10, loss_range=(0.0, 1.0))
+    with pytest.raises(ValueError):
+        LossCurve(THEME, max_step=0)
+
+
+# ---------------------------------------------------------------- NeuronDiagram
+
+
+def test_neuron_diagram_parts_and_values():
+    neuron = NeuronDiagram([0.5, -1.0], -0.25, THEME)
+    names = [name for name, _ in neuron.parts()]
+    assert names == ["inputs", "weights", "bias", "sum", "activation", "output"]
+    assert [v.get_value() for v in neuron.weight_values] == [-0.25, 0.5, -1.0]
+    neuron.set_values([1.0, 0.0], 0.25, 1.0)
+    assert [v.get_value() for v in neuron.input_values] == [1.0, 0.0]
+    assert neuron.sum_value.get_value() == 0.25
+    assert neuron.output_node.get_fill_color() == colour(THEME.neuron_on)
+    neuron.set_values([0.0, 1.0], -1.25, 0.0)
+    assert neuron.output_node.get_fill_color() == colour(THEME.neuron_off)
+    bias_text = "".join(t.text for t in neuron.bias.get_family() if hasattr(t, "text"))
+    assert "b" in bias_text and "w" in bias_text
+    with pytest.raises(ValueError):
+        NeuronDiagram([], 0.0, THEME)
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_numbers_are_text_glyphs_and_tick():
+    value = number(1.5, THEME.text, decimals=1, signed=True)
+    assert all(isinstance(glyph, Text) for glyph in value)
+    value.set_value(-0.25)
+    assert value.get_value() == -0.25
+    assert label("hi", THEME.muted).get_color() == colour(THEME.muted)
+
+
+def test_caption_fits_and_swaps_lines():
+    caption = Caption(THEME)
+    first = caption.say("a neuron adds up its weighted inputs")
+    assert isinstance(first, FadeIn)
+    old = caption.line
+    long = " ".join(["words"] * 40)
+    second = caption.say(long)
+    assert isinstance(second, AnimationGroup) and caption.line is not old
+    line = caption.line
+    assert line.width <= config.frame_width - 2 * FRAME_MARGIN
+    assert line.get_bottom()[1] >= -config.frame_height / 2 + FRAME_MARGIN - 1e-6
+    assert "\n" in line.original_text
