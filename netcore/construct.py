@@ -16,11 +16,24 @@ import numpy as np
 from .activations import Activation
 from .network import Network
 
-__all__ = ["step_neuron", "superposition", "bumps", "BUMP_SHARPNESS"]
+__all__ = ["step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS"]
 
 #: Default bump steepness is ``BUMP_SHARPNESS / bin_width``: a sigmoid is within 1% of
 #: 0 or 1 once ``|w (x - edge)| > 4.6``, i.e. within 5% of a bin's width from its edge.
 BUMP_SHARPNESS = 100.0
+
+
+def step_position(w: float, b: float) -> float:
+    """Where a neuron ``g(w*x + b)`` with one input switches: ``w*x + b = 0``, so ``x = -b/w``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is 0: the neuron is then a constant and never switches.
+    """
+    if w == 0:
+        raise ValueError("a neuron with weight w = 0 is constant: it has no step")
+    return -float(b) / float(w)
 
 
 def step_neuron(position: float = 0.0, steepness: float | None = None) -> Network:

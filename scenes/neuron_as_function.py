@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Transform, ValueTracker, VGroup, linear
 
-from netcore import Network
+from netcore import Network, step_position
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.function_plot import FunctionPlot
 from scenes.neuron_diagram import NeuronDiagram
@@ -129,8 +129,7 @@ class NeuronAsFunction(NetreelScene):
         marker = VGroup(line, tag)
 
         def place(_) -> None:
-            # the step sits where w·x + b = 0: geometry for the marker, the curve itself is netcore's
-            x = -self.b / self.w
+            x = step_position(self.w, self.b)
             line.move_to(self.plot.c2p(x, 0.0))
             value.set_value(x)
             tag.next_to(self.plot.c2p(x, self.plot.y_range[0]), DOWN, buff=0.5)  # under the tick numbers
@@ -168,7 +167,7 @@ class NeuronAsFunction(NetreelScene):
     def _steepen(self) -> None:
         """Swap in a sigmoid and raise |w| (keeping the step's place) until it looks like the step."""
         o, theme = self.options, self.theme
-        position = -self.b / self.w
+        position = step_position(self.w, self.b)
         step_now = _neuron("step", self.w, self.b).predict(GRID)[:, 0]
         reference = self.plot.add_curve("step", GRID, step_now, theme.target, stroke_width=3, dashed=True)
         reference.set_z_index(-1)  # under the neuron's curve

@@ -89,3 +89,12 @@ def test_bumps_accept_constant_function_and_validate():
             nc.bumps(np.sin, bad)
     with pytest.raises(ValueError, match="interval"):
         nc.bumps(np.sin, 3, interval=(1, 0))
+
+
+def test_step_position_is_where_the_step_neuron_switches():
+    assert nc.step_position(2.0, -3.0) == 1.5
+    assert nc.step_position(-1.0, 1.0) == 1.0
+    net = nc.step_neuron(nc.step_position(4.0, 2.0))
+    assert net.predict(np.array([-0.51, -0.49]))[:, 0].tolist() == [0.0, 1.0]
+    with pytest.raises(ValueError, match="w = 0"):
+        nc.step_position(0.0, 1.0)
