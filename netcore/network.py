@@ -46,7 +46,9 @@ class Gradients:
     """Gradients of the loss and the per-neuron error terms of one backward pass.
 
     ``dW[l]``, ``db[l]`` have the shapes of ``W[l]``, ``b[l]``; ``deltas[l]`` is
-    dL/dz for every example and neuron of layer ``l``, shape ``(n, n_out)``.  ``flat``
+    dL/dz for every example and neuron of layer ``l``, shape ``(n, n_out)``, and
+    ``activation_grads[l]`` is dL/da for the same neurons (the error arriving from the
+    layer above, before the activation's slope), so ``deltas[l] = activation_grads[l] * g'(z)``.  ``flat``
     holds all of ``dW`` and ``db`` (they are views into it), laid out like
     :attr:`Network.flat`.
     """
@@ -54,6 +56,7 @@ class Gradients:
     dW: list[np.ndarray]
     db: list[np.ndarray]
     deltas: list[np.ndarray]
+    activation_grads: list[np.ndarray]
     loss: float
     forward: Forward
     flat: np.ndarray
@@ -187,17 +190,19 @@ class Network:
         fwd = self._forward(x)
         flat = np.empty_like(self.flat)
         grads = self._views(flat)
-        deltas = []
-        delta = loss.grad(fwd.output, y) * _derivative(self.output_activation, fwd.zs[-1], fwd.output)
+        errors, deltas = [], []
+        error = loss.grad(fwd.output, y)
         for l in range(len(self.params) - 1, -1, -1):
+            g = self.output_activation if l == len(self.params) - 1 else self.activation
+            delta = error * _derivative(g, fwd.zs[l], fwd.activations[l + 1])
+            errors.append(error)
             deltas.append(delta)
             np.matmul(fwd.activations[l].T, delta, out=grads[l][0])
             np.add.reduce(delta, axis=0, out=grads[l][1])
             if l:
-                g = _derivative(self.activation, fwd.zs[l - 1], fwd.activations[l])
-                delta = (delta @ self.params[l][0].T) * g
+                error = delta @ self.params[l][0].T
         return Gradients([dW for dW, _ in grads], [db for _, db in grads], deltas[::-1],
-                         loss.value(fwd.output, y), fwd, flat)
+                         errors[::-1], loss.value(fwd.output, y), fwd, flat)
 
     def forward(self, x: np.ndarray) -> Forward:
         """Run the network on ``x`` of shape ``(n, n_in)`` (or ``(n,)`` when ``n_in == 1``)."""

@@ -139,6 +139,32 @@ def test_deltas_are_dloss_dz():
         np.testing.assert_allclose(grads.deltas[layer], numeric, rtol=1e-6, atol=1e-10)
 
 
+
+def test_activation_grads_are_dloss_da():
+    """Nudge one example's activations in each layer, finish the forward pass, compare."""
+    net = nc.Network([2, 4, 3, 1], activation="tanh", seed=8)
+    x, y = _data([2, 4, 3, 1], n=5)
+    grads = net.gradients(x, y)
+
+    gs = [net.activation] * 2 + [net.output_activation]
+
+    def loss_from(layer, a):
+        for (W, b), g in zip(net.params[layer + 1:], gs[layer + 1:]):
+            a = g.f(a @ W + b)
+        return nc.mse.value(a, y)
+
+    h = 1e-6
+    for layer, a in enumerate(grads.forward.activations[1:]):
+        numeric = np.empty_like(a)
+        for idx in np.ndindex(a.shape):
+            up, down = a.copy(), a.copy()
+            up[idx] += h
+            down[idx] -= h
+            numeric[idx] = (loss_from(layer, up) - loss_from(layer, down)) / (2 * h)
+        np.testing.assert_allclose(grads.activation_grads[layer], numeric, rtol=1e-6, atol=1e-10)
+        slope = gs[layer].df(grads.forward.zs[layer])
+        np.testing.assert_allclose(grads.deltas[layer], grads.activation_grads[layer] * slope)
+
 def test_backprop_gradients_against_a_reference_formula():
     """A one-hidden-layer network's gradients written out in full."""
     net = nc.Network([1, 3, 1], activation="sigmoid", seed=1)
