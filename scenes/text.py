@@ -30,20 +30,22 @@ __all__ = ["label", "markup", "number", "Caption", "FRAME_MARGIN", "fit_width"]
 FRAME_MARGIN = 0.35
 
 
-def _glyph(text: str, **kwargs) -> Text:
-    """A digit for DecimalNumber, which caches glyphs by string alone (so every number
-    shares one font) and copies one per character at every ``set_value``.
+def _light(text: Text) -> Text:
+    """Drop what a Text keeps only while it is built (parsed SVG paths, an id lookup).
 
-    The parsed SVG paths and the id lookup a Text keeps are only needed while it is
-    built; dropping them makes each copy ~15x cheaper, which is what makes ticking
-    numbers every frame affordable.
+    Every animation copies its mobjects, and DecimalNumber copies a cached glyph per
+    character at every ``set_value``; without these a copy is ~15x cheaper.
     """
-    glyph = Text(text, font=FONT, **kwargs)
-    glyph.id_to_vgroup_dict = {}
-    for part in glyph.get_family():
+    text.id_to_vgroup_dict = {}
+    for part in text.get_family():
         if hasattr(part, "path_obj"):
             part.path_obj = None
-    return glyph
+    return text
+
+
+def _glyph(string: str, **kwargs) -> Text:
+    """A DecimalNumber glyph. DecimalNumber caches glyphs by string alone, so every number shares one font."""
+    return _light(Text(string, font=FONT, **kwargs))
 
 
 _GLYPH = _glyph
@@ -53,12 +55,12 @@ def label(
     text: str, colour: str, size: float = 24, *, mono: bool = False, weight: str = "NORMAL"
 ) -> Text:
     """A line of plain text in the theme font (``mono`` for the monospaced one)."""
-    return Text(text, font=MONO_FONT if mono else FONT, font_size=size, color=colour, weight=weight)
+    return _light(Text(text, font=MONO_FONT if mono else FONT, font_size=size, color=colour, weight=weight))
 
 
 def markup(text: str, colour: str, size: float = 24) -> MarkupText:
     """Text with Pango markup, e.g. ``"w<sub>11</sub> · g<sub>1</sub>(x)"`` or ``"Σ"``."""
-    return MarkupText(text, font=FONT, font_size=size, color=colour)
+    return _light(MarkupText(text, font=FONT, font_size=size, color=colour))
 
 
 def number(

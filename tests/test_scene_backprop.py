@@ -1,0 +1,171 @@
+"""Backpropagation scene: the numbers it shows against finite differences, bad options, one tiny render."""
+
+import math
+
+import numpy as np
+import pytest
+from manim import config
+
+from netcore import Network, gradcheck, sigmoid
+from scenes.backprop_numbers import DECIMALS, LOSS_DECIMALS, backprop_numbers, shown
+from scenes.backpropagation import LAYOUTS, Backpropagation, BackpropOptions
+from scenes.render import render_frames
+from scenes.text import FRAME_MARGIN
+
+
+def numbers_for(layers=(1, 2, 1), weight=(0, 0, 0), **changes):
+    options = BackpropOptions(layers=layers, weight=weight, **changes)
+    if "input" not in changes:
+        options.input = (0.5, -0.3)[: layers[0]]
+    options.validate()
+    return options.numbers()
+
+
+def network_at(numbers, params) -> Network:
+    net = Network(numbers.layer_sizes, seed=0)
+    net.set_params(params)
+    return net
+
+
+def loss_of(numbers, params) -> float:
+    return network_at(numbers, params).gradients(numbers.x[None], numbers.y[None]).loss
+
+
+def central_differences(numbers, eps=1e-6):
+    """dL/dW and dL/db of the shown network, by nudging each parameter of a copy both ways."""
+    params = [(W.copy(), b.copy()) for W, b in zip(numbers.weights, numbers.biases)]
+    grads = []
+    for W, b in params:
+        for p in (W, b):
+            g = np.zeros_like(p)
+            for i in np.ndindex(p.shape):
+                saved = p[i]
+                p[i] = saved + eps
+                up = loss_of(numbers, params)
+                p[i] = saved - eps
+                down = loss_of(numbers, params)
+                p[i] = saved
+                g[i] = (up - down) / (2 * eps)
+            grads.append(g)
+    return grads[0::2], grads[1::2]
+
+
+@pytest.mark.parametrize("layers, weight", [((1, 2, 1), (0, 0, 0)), ((2, 2, 1), (0, 1, 1)),
+                                            ((1, 2, 2, 1), (0, 0, 1)), ((2, 2, 2, 1), (2, 1, 0))])
+def test_shown_gradients_match_finite_differences(layers, weight):
+    n = numbers_for(layers, weight)
+    fd_W, fd_b = central_differences(n)
+    for shown_W, fd in zip(n.grad_weights, fd_W):
+        np.testing.assert_allclose(shown_W, fd, rtol=1e-6, atol=1e-9)
+        assert [shown(v) for v in shown_W.ravel()] == [shown(v) for v in fd.ravel()]
+    for delta, fd in zip(n.deltas, fd_b):  # a bias's gradient is its neuron's δ
+        np.testing.assert_allclose(delta, fd, rtol=1e-6, atol=1e-9)
+    assert gradcheck(network_at(n, n.params_at(0)), n.x[None], n.y[None]) < 1e-6
+    assert n.loss == pytest.approx(float(np.sum((n.output - n.y) ** 2)))
+
+
+@pytest.mark.parametrize("layers, weight", [((1, 2, 1), (0, 0, 0)), ((1, 2, 2, 1), (1, 1, 0)),
+                                            ((2, 2, 1), (1, 1, 0))])
+def test_chain_rule_factors_multiply_to_the_gradient(layers, weight):
+    n = numbers_for(layers, weight)
+    c = n.chain
+    layer, i, j = weight
+    assert c.product == pytest.approx(c.gradient, rel=1e-12)
+    assert c.gradient == n.grad_weights[layer][i, j]
+    assert c.input == n.activations[layer][i]
+    z, h = n.zs[layer][j], 1e-6
+    last = layer == len(n.weights) - 1
+    slope = 1.0 if last else (sigmoid.f(z + h) - sigmoid.f(z - h)) / (2 * h)
+    assert c.slope == pytest.approx(slope, rel=1e-6)
+    # error · slope is the neuron's δ, which the scene shows on the diagram
+    assert c.error * c.slope == pytest.approx(n.deltas[layer][j], rel=1e-12)
+    # the product of the factors as shown rounds to the gradient as shown (within display rounding)
+    rounded = math.prod(float(shown(v).replace("\u2212", "-")) for v in (c.error, c.slope, c.input))
+    assert abs(rounded - c.gradient) < 4 * 10 ** -DECIMALS
+
+
+def test_update_is_netcore_sgd_and_the_loss_falls():
+    n = numbers_for()
+    for W, dW, new in zip(n.weights, n.grad_weights, n.weights_at(1)):
+        np.testing.assert_allclose(new, W - n.lr * dW, rtol=0, atol=1e-15)
+    for b, db, new in zip(n.biases, n.grad_biases, n.frame_biases):
+        np.testing.assert_allclose(new[1], b - n.lr * db, rtol=0, atol=1e-15)
+    assert n.frame_loss[1] == loss_of(n, n.params_at(1))
+    assert shown(n.frame_loss[1], LOSS_DECIMALS) == shown(loss_of(n, n.params_at(1)), LOSS_DECIMALS)
+    assert n.frame_loss[1] < n.loss
+    assert np.all(np.diff(n.frame_loss) < 0)
+    assert n.frame_loss[-1] < n.loss / 100
+    assert list(n.frame_steps) == list(range(BackpropOptions().steps + 2))
+    last = network_at(n, n.params_at(-1)).forward(n.x[None])
+    np.testing.assert_allclose(n.frame_activations[-1][-1], last.output[0])
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"layers": (1, 3, 1)}, "--layers 1,3,1 does not fit"),
+        ({"layers": (1, 2, 2, 2, 1)}, "choose 1,2,1 or 2,2,1"),
+        ({"layers": (1, 2, 2)}, "does not fit the backprop layout"),
+        ({"input": (math.nan,)}, "--input must be a finite number"),
+        ({"input": (0.5, 0.5)}, "--input has 2 value(s) but --layers 1,2,1 has 1"),
+        ({"target": (1.0, 2.0)}, "--target has 2 value(s)"),
+        ({"lr": 0.0}, "--lr must be greater than 0"),
+        ({"lr": -0.1}, "--lr must be at least 0"),
+        ({"lr": math.inf}, "--lr must be a finite number"),
+        ({"weight": (1, 2, 0)}, "--weight 1,2,0 is not a weight"),
+        ({"weight": (2, 0, 0)}, "--weight 2,0,0 is not a weight"),
+        ({"lr": 2.0, "target": (5.0,)}, "--lr 2 does not make the loss fall"),
+    ],
+)
+def test_bad_options_fail_before_rendering(changes, message):
+    with pytest.raises(ValueError) as error:
+        Backpropagation(BackpropOptions(**changes))
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_every_layout_named_in_the_help_validates():
+    for layers in LAYOUTS:
+        numbers_for(layers)
+    assert "1,2,2,1" in BackpropOptions.__dataclass_fields__["layers"].metadata["help"]
+
+
+class Probe(Backpropagation):
+    """The scene, kept after rendering, checking after every animation that everything is in frame."""
+
+    last: "Probe | None" = None
+    outside: list = []
+
+    def play(self, *animations, **kwargs):
+        super().play(*animations, **kwargs)
+        w, h = config.frame_width / 2 - FRAME_MARGIN / 2, config.frame_height / 2 - FRAME_MARGIN / 2
+        for mobject in self.mobjects:
+            for part in mobject.family_members_with_points():
+                x0, y0, _ = part.get_corner([-1, -1, 0])
+                x1, y1, _ = part.get_corner([1, 1, 0])
+                if x0 < -w or x1 > w or y0 < -h or y1 > h:
+                    type(self).outside.append(part)
+
+    def construct(self):
+        super().construct()
+        type(self).last = self
+
+
+def test_tiny_render_shows_netcore_numbers_in_frame():
+    frames = render_frames(Probe, fps=5)
+    n_frames, height, width, _ = frames.shape
+    assert (height, width) == (90, 160)
+    assert 5 * 40 <= n_frames <= 5 * 90  # the scene runs about a minute
+    spread = frames[..., :3].reshape(n_frames, -1).std(axis=1)
+    assert (spread > 5).mean() > 0.95 and spread[-1] > 5
+    assert not Probe.outside
+    scene, n = Probe.last, Probe.last.numbers
+    c = n.chain
+    assert f"<b>{shown(c.gradient)}</b>" in " ".join(scene.panel_text)
+    assert any(shown(n.frame_loss[1], LOSS_DECIMALS) in line for line in scene.panel_text)
+    # after the loop, the diagram shows the last step's weights and loss, as netcore has them
+    for (layer, i, j), value in scene.weight_values.items():
+        assert shown(value.number.get_value()) == shown(n.frame_weights[layer][-1, i, j])
+    assert shown(scene.loss_value.number.get_value(), LOSS_DECIMALS) == shown(n.frame_loss[-1], LOSS_DECIMALS)
+    last = len(n.layer_sizes) - 1
+    assert shown(scene.a_values[last, 0].number.get_value()) == shown(n.frame_activations[last][-1, 0])
