@@ -6,7 +6,7 @@ trace (the recorded data, saved as .npz), construct (hand-built networks), targe
 (safe expression parsing) and gradcheck (finite-difference check).
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
-from .construct import BUMP_SHARPNESS, bumps, step_neuron, step_position, superposition
+from .construct import BUMP_SHARPNESS, approximation_error, bumps, step_neuron, step_position, superposition
 from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
@@ -35,7 +35,7 @@ __all__ = [
     "TrainingDiverged", "record_schedule", "train", "fit_function", "DEFAULT_STEPS", "DEFAULT_LR",
     "DEFAULT_FRAMES", "DEFAULT_SAMPLES", "DEFAULT_NEURONS", "DEFAULT_TARGET", "GRID_POINTS",
     # construct
-    "step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS",
+    "approximation_error", "step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS",
     # gradcheck
     "gradcheck", "GRADCHECK_FLOOR",
 ]

@@ -16,11 +16,24 @@ import numpy as np
 from .activations import Activation
 from .network import Network
 
-__all__ = ["step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS"]
+__all__ = ["approximation_error", "step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS"]
 
 #: Default bump steepness is ``BUMP_SHARPNESS / bin_width``: a sigmoid is within 1% of
 #: 0 or 1 once ``|w (x - edge)| > 4.6``, i.e. within 5% of a bin's width from its edge.
 BUMP_SHARPNESS = 100.0
+#: ``w (x - edge)`` past which a sigmoid is within 0.25% of its plateau (sigmoid(6) = 0.9975).
+_PLATEAU = 6.0
+
+
+def approximation_error(
+    network: Network,
+    f: Callable[[np.ndarray], np.ndarray],
+    interval: tuple[float, float],
+    points: int = 1001,
+) -> float:
+    """Largest ``|network(x) - f(x)|`` over ``points`` evenly spaced x in ``interval``."""
+    xs = np.linspace(float(interval[0]), float(interval[1]), points)
+    return float(np.max(np.abs(network.predict(xs)[:, 0] - f(xs))))
 
 
 def step_position(w: float, b: float) -> float:
@@ -95,8 +108,9 @@ def bumps(
     The interval is cut into ``n`` equal bins.  Pair ``i`` (hidden neurons ``2i`` and
     ``2i+1``) steps up at the bin's left edge and down at its right edge, both with output
     weight ``±f(midpoint_i)``, so it adds a bump of that height over bin ``i``.  Between
-    bins the down-step of one bump and the up-step of the next hand over smoothly.  At the
-    interval's two ends the output is half a bump (each sigmoid is 0.5 at its edge).
+    bins the down-step of one bump and the up-step of the next hand over smoothly.  The
+    outermost two steps sit just outside the interval (where a sigmoid is within 0.25% of
+    its plateau), so the ends get whole bumps rather than half ones.
 
     Parameters
     ----------
@@ -119,6 +133,7 @@ def bumps(
     heights = np.broadcast_to(np.asarray(f(0.5 * (edges[:-1] + edges[1:])), dtype=np.float64), (n,))
     # Interleave per pair: (up at left edge, down at right edge).
     thresholds = np.column_stack([edges[:-1], edges[1:]]).ravel()
+    thresholds[[0, -1]] += np.array([-1.0, 1.0]) * _PLATEAU / k
     out = np.column_stack([heights, -heights]).ravel()
     net = Network([1, 2 * n, 1], activation="sigmoid", output_activation="linear")
     net.set_params([

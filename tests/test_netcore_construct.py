@@ -72,7 +72,8 @@ def test_bumps_structure_and_heights():
     net = nc.bumps(f, 4, interval=(-1.0, 1.0))
     assert net.layer_sizes == (1, 8, 1)
     (W1, b1), (W2, _) = net.params
-    np.testing.assert_allclose(-b1 / W1[0], [-1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1])
+    # Steepness 100 / bin width = 200; the outer steps sit 6 / 200 outside the interval.
+    np.testing.assert_allclose(-b1 / W1[0], [-1.03, -0.5, -0.5, 0, 0, 0.5, 0.5, 1.03])
     mids = np.array([-0.75, -0.25, 0.25, 0.75])
     np.testing.assert_allclose(W2[:, 0], np.column_stack([mids**2, -mids**2]).ravel())
     # In the middle of each bin the output is that bin's bump height.
@@ -98,3 +99,20 @@ def test_step_position_is_where_the_step_neuron_switches():
     assert net.predict(np.array([-0.51, -0.49]))[:, 0].tolist() == [0.0, 1.0]
     with pytest.raises(ValueError, match="w = 0"):
         nc.step_position(0.0, 1.0)
+
+
+def test_bumps_have_whole_bumps_at_the_ends():
+    """A target that is far from 0 at the interval's ends is still traced there."""
+    f = nc.parse_target("sin(2*x) + 1")
+    errors = [nc.approximation_error(nc.bumps(f, n, (-1, 1)), f, (-1, 1)) for n in (5, 10, 20, 50)]
+    assert errors == sorted(errors, reverse=True)
+    assert errors[-1] < 0.05
+    net = nc.bumps(f, 50, (-1, 1))
+    ends = net.predict(np.array([-1.0, 1.0]))[:, 0]
+    np.testing.assert_allclose(ends, f(np.array([-0.98, 0.98])), atol=0.01)
+
+
+def test_approximation_error_is_the_largest_gap():
+    net = nc.step_neuron(0.0)
+    assert nc.approximation_error(net, lambda x: np.zeros_like(x), (-1, 1)) == 1.0
+    assert nc.approximation_error(net, lambda x: np.zeros_like(x), (-1, -0.5)) == 0.0
