@@ -1,0 +1,373 @@
+"""Section 4, learned: gradient descent bends a one-hidden-layer network onto a target.
+
+The network trains once (``netcore.fit_function``) or a saved Trace is loaded, then the
+Trace is replayed by ONE ``play`` over a ValueTracker: the tracker's value picks a trace
+frame and updaters restyle mobjects that already exist (curves, edges, loss chart,
+counters). So the render cost follows the video's length, never the number of training
+steps, and the Trace is recorded with about one frame per video frame.
+
+Beats (fixed lengths, so frame counts are exact; see :data:`INTRO_SECONDS`):
+
+1. intro — axes, the target (grey, dashed), the network and the loss chart appear, then
+   the untrained network's output and its neurons' contributions;
+2. training — ``duration`` seconds of replay;
+3. outro — the closing caption, then a hold on the fit with the final loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    FadeIn,
+    Line,
+    Text,
+    ValueTracker,
+    VectorizedPoint,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+import netcore
+from scenes.base import NetreelScene, SceneOptions, option
+from scenes.function_plot import FunctionPlot, _nice_step
+from scenes.loss_curve import LossCurve
+from scenes.network_diagram import NetworkDiagram
+from scenes.text import FRAME_MARGIN, Caption, label
+from scenes.theme import MONO_FONT, Theme
+
+__all__ = [
+    "UniversalApproximation", "UniversalApproximationOptions",
+    "INTRO_SECONDS", "OUTRO_SECONDS", "MAX_TRACE_FRAMES", "trace_frames", "curve_legend",
+    "target_function", "Readout", "merge_dashes",
+]
+
+_APPEAR_SECONDS = 1.4   # panels and target appear
+_START_SECONDS = 0.6    # the untrained output and contributions are drawn
+_CAPTION_SECONDS = 0.6  # the closing caption fades in
+_HOLD_SECONDS = 2.0     # the fit holds, with the final loss
+#: Seconds before the training replay (2.0).
+INTRO_SECONDS = _APPEAR_SECONDS + _START_SECONDS
+#: Seconds after it (2.6).
+OUTRO_SECONDS = _CAPTION_SECONDS + _HOLD_SECONDS
+#: Most trace frames recorded for one replay (a minute at 20 fps; more adds nothing visible).
+MAX_TRACE_FRAMES = 1200
+#: Hidden neurons drawn (diagram circles and contribution curves); wider layers collapse.
+MAX_DRAWN_NEURONS = 12
+
+_INTRO = "start from random weights and let gradient descent nudge them, step by step"
+_OUTRO = "one hidden layer with enough neurons can trace any continuous function"
+
+
+@dataclass
+class UniversalApproximationOptions(SceneOptions):
+    target: str = option(
+        netcore.DEFAULT_TARGET,
+        "function to learn: an expression in x, or a preset (" + ", ".join(netcore.PRESETS) + ")",
+    )
+    neurons: int = option(12, "hidden neurons", low=1, high=256)
+    activation: str = option("sigmoid", "hidden activation", choices=("sigmoid", "tanh", "relu"))
+    steps: int = option(netcore.DEFAULT_STEPS, "training steps", low=1, high=1_000_000)
+    lr: float = option(netcore.DEFAULT_LR, "learning rate", low=1e-9, high=10.0)
+    optimizer: str = option("adam", "optimizer", choices=("adam", "momentum", "sgd"))
+    seed: int = option(0, "seed of the initial weights", low=0, high=2**32 - 1)
+    duration: float = option(8.0, "seconds of the training replay", low=1.0, high=120.0)
+    contributions: bool = option(True, "draw each hidden neuron's scaled output")
+    trace: str = option("", "replay this saved Trace (.npz from `netreel trace`) instead of training; "
+                            "the training options are then ignored")
+
+    def check(self) -> None:
+        f = target_function(self.target)
+        if not self.trace:
+            # The points fit_function trains on: a target undefined there cannot be learned.
+            xs = np.linspace(-1.0, 1.0, netcore.DEFAULT_SAMPLES)
+            if not np.all(np.isfinite(f(xs))):
+                raise netcore.TargetError(f"--target: {self.target!r} is not finite everywhere on [-1, 1]")
+        if self.trace and not Path(self.trace).is_file():
+            raise ValueError(f"--trace: no such file {self.trace!r}")
+
+
+def target_function(text: str) -> Callable[[np.ndarray], np.ndarray]:
+    """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag."""
+    try:
+        return netcore.parse_target(text)
+    except netcore.TargetError as error:
+        raise netcore.TargetError(f"--target: {error}") from None
+
+
+def trace_frames(duration: float, fps: float) -> int:
+    """Trace frames to record for a replay of ``duration`` s at ``fps``: one per video frame."""
+    return int(min(max(round(duration * fps) + 1, 2), MAX_TRACE_FRAMES))
+
+
+class UniversalApproximation(NetreelScene):
+    """A network learns the target; its neurons' contributions add up to the fit."""
+
+    Options = UniversalApproximationOptions
+    name = "uat"
+    description = "Universal approximation, learned: gradient descent fits a one-hidden-layer network."
+
+    def construct(self) -> None:
+        self.trace = self._load_trace()
+        self._build()
+        self._intro()
+        self._train()
+        self._outro()
+
+    # ------------------------------------------------------------ data
+
+    def _load_trace(self) -> netcore.Trace:
+        o = self.options
+        if o.trace:
+            trace = netcore.Trace.load(o.trace)
+            if len(trace.layer_sizes) != 3 or trace.grid.size < 2:
+                raise ValueError(f"--trace: {o.trace!r} is not a 1-input, 1-hidden-layer, 1-output fit")
+            if not np.all(np.isfinite(trace.target)):
+                raise ValueError(f"--trace: {o.trace!r} holds no target function to draw")
+            return trace
+        return netcore.fit_function(
+            o.target, neurons=o.neurons, activation=o.activation, steps=o.steps, lr=o.lr,
+            optimizer=o.optimizer, seed=o.seed, frames=trace_frames(o.duration, config.frame_rate),
+        )
+
+    def _params(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(W[index], b[index]) for W, b in zip(self.trace.weights, self.trace.biases)]
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        trace, theme = self.trace, self.theme
+        top = config.frame_height / 2 - FRAME_MARGIN
+        right = config.frame_width / 2 - FRAME_MARGIN
+        self.caption = Caption(theme)
+
+        x_range = (float(trace.grid[0]), float(trace.grid[-1]))
+        self.plot = FunctionPlot(
+            (*x_range, _nice_step(x_range[1] - x_range[0])), _y_range(trace), theme,
+            width=7.4, height=4.9, y_label="",
+        )
+        self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
+        self.diagram = NetworkDiagram(
+            trace.network_at(0), theme, width=3.0, height=2.8,
+            max_neurons=MAX_DRAWN_NEURONS, colour_hidden=True, labels=True,
+        )
+        # Only neurons the diagram draws get a curve, so every curve has its circle.
+        self.drawn = self.diagram.shown[1] if self.options.contributions else []
+        for j in self.drawn:
+            curve = self.plot.add_curve(f"neuron{j}", trace.grid, trace.contributions[0, j],
+                                        theme.neuron_colour(j), stroke_width=2)
+            curve.set_stroke(opacity=0.75)
+        self.plot.add_curve("output", trace.grid, trace.outputs[0], theme.output, stroke_width=5)
+        # On top of the output, so a good fit reads as grey dashes over yellow.
+        merge_dashes(self.plot.add_curve("target", trace.grid, trace.target, theme.target, stroke_width=4, dashed=True))
+        self.legend = curve_legend(theme, "each neuron's share" if self.options.contributions else "")
+        self.legend.next_to(self.plot, UP, buff=0.2).align_to(self.plot.axes, LEFT)
+
+        self.diagram.move_to([right - 2.3, top - 1.75, 0])
+        self.network_label = label(_describe(trace), theme.muted, 20).next_to(self.diagram, UP, buff=0.15)
+
+        self.step_value = Readout(theme.text, 24, f"{int(trace.steps[-1]):,}")
+        self.loss_format = f"{{:.{_loss_decimals(trace.loss)}f}}"
+        self.loss_value = Readout(theme.text, 24, self.loss_format.format(float(trace.loss.max())))
+        self.step_value.show("0")
+        self.loss_value.show(self.loss_format.format(float(trace.loss[0])))
+        # Two rows, labels right-aligned and values left-aligned, so a value can grow
+        # to the right without pushing anything.
+        self.counter_labels = VGroup(label("step", theme.muted, 22), label("loss", theme.muted, 22))
+        self.counter_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.2)
+        self.counter_labels.next_to(self.diagram, DOWN, buff=0.35).align_to(self.diagram, LEFT).shift(0.3 * RIGHT)
+        for name, value in zip(self.counter_labels, (self.step_value, self.loss_value)):
+            value.next_to(name, RIGHT, buff=0.2).align_to(name, DOWN)
+
+        self.loss_chart = LossCurve(
+            theme, max_step=int(trace.steps[-1]), loss_range=_loss_range(trace.loss),
+            width=3.3, height=1.3, font_size=16,
+        )
+        self.loss_chart.next_to(self.counter_labels, DOWN, buff=0.3).set_x(self.diagram.get_x() + 0.2)
+        self.loss_chart.set_data(trace.steps[:1], trace.loss[:1])
+
+    def _live(self) -> list:
+        """Mobjects that change during training, bottom to top."""
+        curves = [self.plot.curve(f"neuron{j}") for j in self.drawn]
+        curves += [self.plot.curve("output"), self.plot.curve("target")]
+        return [*curves, self.diagram, self.step_value, self.loss_value,
+                self.loss_chart.curve, self.loss_chart.dot]
+
+    # ------------------------------------------------------------ beats
+
+    def _intro(self) -> None:
+        panels = VGroup(self.plot.axes, self.plot.tick_labels, self.plot.x_label, self.legend,
+                        self.network_label, self.diagram, self.counter_labels,
+                        self.step_value, self.loss_value, self.loss_chart)
+        self.play(
+            FadeIn(panels), Create(self.plot.curve("target")), self.caption.say(_INTRO),
+            run_time=_APPEAR_SECONDS,
+        )
+        curves = [self.plot.curve(f"neuron{j}") for j in self.drawn] + [self.plot.curve("output")]
+        self.play(*(Create(curve) for curve in curves), run_time=_START_SECONDS)
+
+    def _train(self) -> None:
+        last = len(self.trace) - 1
+        tracker = ValueTracker(0.0)
+        shown = {"index": 0}
+
+        def restyle(_mobject) -> None:
+            # Frames are recorded denser early, so equal video time per frame lingers on
+            # the fast first steps and speeds through the slow tail.
+            index = int(round(tracker.get_value() * last))
+            if index != shown["index"]:
+                shown["index"] = index
+                self._show(index)
+
+        # Manim redraws, each frame, the first mobject with an updater and everything
+        # after it, and caches the rest: so the live mobjects go last, the updater on
+        # the first of them, and the axes, labels and caption are drawn once.
+        self._screen_points()
+        live = self._live()
+        self.bring_to_front(*live)
+        live[0].add_updater(restyle)
+        self.play(tracker.animate.set_value(1.0), run_time=self.options.duration, rate_func=linear)
+        live[0].remove_updater(restyle)
+        self._show(last)
+
+    def _screen_points(self) -> None:
+        """Scene points of every curve at every trace frame, mapped once (one numpy call each)."""
+        trace, plot = self.trace, self.plot
+        frames, size = trace.outputs.shape
+        self.output_points = plot.points_for(np.tile(trace.grid, frames), trace.outputs).reshape(frames, size, 3)
+        shares = trace.contributions[:, self.drawn]
+        if shares.size:
+            self.share_points = plot.points_for(np.tile(trace.grid, shares.shape[0] * shares.shape[1]), shares)
+            self.share_points = self.share_points.reshape(*shares.shape, 3)
+
+    def _show(self, index: int) -> None:
+        trace, plot = self.trace, self.plot
+        plot.curve("output").set_points_as_corners(self.output_points[index])
+        for k, j in enumerate(self.drawn):
+            plot.curve(f"neuron{j}").set_points_as_corners(self.share_points[index, k])
+        self.diagram.update_from(self._params(index))
+        self.loss_chart.set_data(trace.steps[: index + 1], trace.loss[: index + 1])
+        self.step_value.show(f"{int(trace.steps[index]):,}")
+        self.loss_value.show(self.loss_format.format(float(trace.loss[index])))
+
+    def _outro(self) -> None:
+        self.play(
+            self.caption.say(_OUTRO),
+            self.loss_value.animate.set_color(self.theme.accent),
+            run_time=_CAPTION_SECONDS,
+        )
+        self.wait(_HOLD_SECONDS)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
+    """Visible y range: target, final fit and (within reason) contributions, on a tick step.
+
+    Contributions can be much larger than the target (neurons that cancel out); they
+    widen the range by at most half the target's span each way and are clipped beyond.
+    """
+    fit = np.concatenate([trace.target[np.isfinite(trace.target)], trace.outputs[-1]])
+    low, high = float(fit.min()), float(fit.max())
+    reach = 0.5 * max(high - low, 1e-3)
+    if trace.contributions.size:
+        shares = trace.contributions[-1]
+        low = max(min(low, float(shares.min())), low - reach)
+        high = min(max(high, float(shares.max())), high + reach)
+    pad = 0.05 * max(high - low, 1e-3)
+    step = _nice_step(high - low)
+    return (np.floor((low - pad) / step) * step, np.ceil((high + pad) / step) * step, step)
+
+
+class Readout(VGroup):
+    """A line of digits drawn with pre-built monospaced glyphs.
+
+    :meth:`show` re-points a fixed row of glyph slots, so ticking it every frame builds
+    no mobject (``DecimalNumber.set_value`` rebuilds and deep-copies its digits: ~25 ms
+    a call here, the largest cost of a training frame).
+
+    Parameters
+    ----------
+    colour, size : glyph colour and font size.
+    widest : the longest text it will show (sets the number of slots and the layout width).
+    """
+
+    ALPHABET = "0123456789,.-"
+
+    def __init__(self, colour: str, size: float, widest: str) -> None:
+        glyphs = Text(self.ALPHABET, font=MONO_FONT, font_size=size)
+        pair = Text("00", font=MONO_FONT, font_size=size)
+        self.advance = (pair[1].get_center() - pair[0].get_center()) * RIGHT
+        origin = glyphs[0].get_center()
+        # Each glyph's outline relative to its cell, the same for every slot in a mono font.
+        self.shapes = {c: g.points - origin - i * self.advance for i, (c, g) in enumerate(zip(self.ALPHABET, glyphs))}
+        self.anchor = VectorizedPoint(origin)
+        self.slots = [VMobject(stroke_width=0, fill_color=colour, fill_opacity=1) for _ in widest]
+        super().__init__(self.anchor, *self.slots)
+        self.show(widest)
+
+    def show(self, text: str) -> Readout:
+        """Display ``text`` (characters from :attr:`ALPHABET`, at most as long as ``widest``)."""
+        if len(text) > len(self.slots):
+            raise ValueError(f"{text!r} is longer than the readout's {len(self.slots)} slots")
+        start = self.anchor.get_center()
+        for i, slot in enumerate(self.slots):
+            if i < len(text):
+                slot.set_points(self.shapes[text[i]] + start + i * self.advance)
+            else:
+                slot.clear_points()
+        return self
+
+
+def merge_dashes(dashes: VMobject) -> VMobject:
+    """Make a group of dashes one path of many pieces, drawn in one Cairo call instead of one per dash."""
+    points = np.concatenate([dash.points for dash in dashes.submobjects])
+    dashes.remove(*dashes.submobjects)
+    return dashes.set_points(points)
+
+
+def _loss_range(losses: np.ndarray) -> tuple[float, float]:
+    finite = losses[np.isfinite(losses) & (losses > 0)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (1e-3, 1.0)
+    return low, max(high, low * 10)
+
+
+def _loss_decimals(losses: np.ndarray) -> int:
+    """Decimals that show the smallest loss with two significant digits (3 to 6)."""
+    smallest = float(np.min(losses[losses > 0])) if np.any(losses > 0) else 1.0
+    return int(np.clip(1 - np.floor(np.log10(smallest)), 3, 6))
+
+
+def _describe(trace: netcore.Trace) -> str:
+    hidden = trace.layer_sizes[1]
+    return f"{hidden} {trace.activation} neuron{'s' * (hidden != 1)} · {trace.optimizer}"
+
+
+def curve_legend(theme: Theme, shares: str = "") -> VGroup:
+    """Keys for a fit: target (dashed), network output and, if ``shares`` names them, the neurons' parts."""
+    def key(colour: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
+        kind = partial(DashedLine, dash_length=0.1) if dashed else Line
+        line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=colour, stroke_width=width)
+        return VGroup(line, label(text, theme.muted, 20)).arrange(RIGHT, buff=0.12)
+
+    keys = [key(theme.target, "target", dashed=True), key(theme.output, "network output", width=5)]
+    if shares:
+        swatch = VGroup(*(Line(ORIGIN, 0.12 * RIGHT, stroke_width=3, stroke_color=theme.neuron_colour(j))
+                          for j in range(3)))
+        swatch.arrange(RIGHT, buff=0.04)
+        keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))
+    return VGroup(*keys).arrange(RIGHT, buff=0.45)

@@ -1,0 +1,149 @@
+"""Universal approximation, learned (uat) and constructed (bumps): tiny renders, caching off."""
+
+import numpy as np
+import pytest
+from manim import LEFT, ORIGIN, ManimColor, Text
+
+import netcore
+from scenes.bump_construction import BumpConstruction, BumpConstructionOptions
+from scenes.render import render_frames, scene_to_pixel
+from scenes.theme import MONO_FONT, THEMES
+from scenes.universal_approximation import (
+    INTRO_SECONDS,
+    OUTRO_SECONDS,
+    Readout,
+    UniversalApproximation,
+    UniversalApproximationOptions,
+)
+
+FPS = 5
+#: At 5 fps the intro is 10 frames and the outro 13 (2.0 s and 2.6 s).
+INTRO_FRAMES, OUTRO_FRAMES = 10, 13
+
+
+def test_intro_and_outro_lengths_are_what_the_frame_counts_assume():
+    assert (INTRO_SECONDS * FPS, OUTRO_SECONDS * FPS) == pytest.approx((INTRO_FRAMES, OUTRO_FRAMES))
+    assert OUTRO_SECONDS >= 1.5
+
+
+def test_final_output_lies_on_the_default_target():
+    width, height = 640, 360
+    scenes = []
+    frames = render_frames(UniversalApproximation, UniversalApproximationOptions(duration=2.0),
+                           width=width, height=height, fps=FPS, scene_out=scenes)
+    assert len(frames) == INTRO_FRAMES + 2 * FPS + OUTRO_FRAMES
+    scene = scenes[0]
+    trace, plot = scene.trace, scene.plot
+    assert trace.target_text == netcore.PRESETS["wiggly"]
+    yellow = np.array(ManimColor(THEMES["dark"].output).to_rgb()) * 255
+    rgb = frames[-1][..., :3].astype(float)
+    is_yellow = np.linalg.norm(rgb - yellow, axis=-1) < 40
+    left, top = scene_to_pixel(plot.c2p(plot.x_range[0], plot.y_range[1]), width, height)
+    right, bottom = scene_to_pixel(plot.c2p(plot.x_range[1], plot.y_range[0]), width, height)
+    columns = np.arange(int(np.ceil(left)) + 1, int(right) - 1)
+    found, offsets = [], []
+    for column in columns:
+        rows = np.nonzero(is_yellow[int(top):int(bottom) + 1, column])[0] + int(top)
+        if rows.size == 0:
+            continue  # a grey dash of the target covers the output here
+        x = plot.x_range[0] + (column + 0.5 - left) / (right - left) * (plot.x_range[1] - plot.x_range[0])
+        y = float(np.interp(x, trace.grid, trace.target))
+        found.append(column)
+        offsets.append(abs(rows.mean() + 0.5 - scene_to_pixel(plot.c2p(x, y), width, height)[1]))
+    # The output shows along the whole axis between the target's dashes (drawn on top,
+    # they hide about half of a perfect fit) and sits on the target.
+    assert len(found) > 0.35 * len(columns)
+    assert np.diff(found).max() < 0.1 * len(columns)
+    assert found[0] - columns[0] < 0.1 * len(columns) and columns[-1] - found[-1] < 0.1 * len(columns)
+    assert max(offsets) < 3.0
+
+
+def test_frame_count_follows_duration_not_steps():
+    counts = [
+        len(render_frames(UniversalApproximation, UniversalApproximationOptions(steps=steps, duration=2.0),
+                          width=64, height=36, fps=FPS))
+        for steps in (300, 3000)
+    ]
+    assert counts == [INTRO_FRAMES + 2 * FPS + OUTRO_FRAMES] * 2
+
+
+def test_replays_a_saved_trace_without_contributions(tmp_path):
+    path = tmp_path / "fit.npz"
+    netcore.fit_function("sine", neurons=4, steps=200, frames=11).save(path)
+    scenes = []
+    options = UniversalApproximationOptions(trace=str(path), duration=2.0, contributions=False)
+    frames = render_frames(UniversalApproximation, options, width=64, height=36, fps=FPS, scene_out=scenes)
+    assert len(frames) == INTRO_FRAMES + 2 * FPS + OUTRO_FRAMES
+    scene = scenes[0]
+    assert scene.trace.layer_sizes == (1, 4, 1)
+    assert not any(name.startswith("neuron") for name in scene.plot.curves)
+    assert frames[-1][..., :3].max() > 0
+
+
+def test_readout_shows_text_like_the_mono_font():
+    readout = Readout(THEMES["dark"].text, 24, "100,000")
+    reference = Text("4,000", font=MONO_FONT, font_size=24)
+    readout.show("4,000").move_to(ORIGIN, LEFT)
+    reference.move_to(ORIGIN, LEFT)
+    shown = [slot for slot in readout.slots if len(slot.points)]
+    assert len(shown) == 5
+    for slot, glyph in zip(shown, reference):
+        assert np.allclose(slot.points, glyph.points, atol=1e-6)
+    with pytest.raises(ValueError):
+        readout.show("1,000,000")
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"neurons": 0}, "--neurons must be at least 1"),
+        ({"steps": -5}, "--steps must be at least 1"),
+        ({"target": "sin(3*x"}, "--target: syntax error"),
+        ({"target": "__import__('os')"}, "--target: "),
+        ({"target": "log(x)"}, "not finite"),
+        ({"lr": float("nan")}, "--lr must be a finite number"),
+        ({"trace": "/nonexistent/fit.npz"}, "--trace: no such file"),
+    ],
+)
+def test_bad_options_fail_before_rendering(changes, message):
+    options = UniversalApproximationOptions(**changes)
+    with pytest.raises(ValueError, match=message) as error:
+        options.validate()
+    assert "\n" not in str(error.value)
+    with pytest.raises(ValueError, match=message):
+        render_frames(UniversalApproximation, options, width=32, height=18, fps=1)
+
+
+def test_unparseable_target_is_a_target_error():
+    with pytest.raises(netcore.TargetError):
+        UniversalApproximationOptions(target="x +* 2").validate()
+
+
+# ---------------------------------------------------------------- bumps
+
+
+def test_bumps_error_falls_as_bumps_are_added():
+    scenes = []
+    frames = render_frames(BumpConstruction, width=64, height=36, fps=FPS, scene_out=scenes)
+    assert frames[-1][..., :3].max() > 0
+    counts, errors = zip(*scenes[0].errors)
+    assert counts == BumpConstructionOptions().counts
+    assert all(later < earlier for earlier, later in zip(errors, errors[1:]))
+    assert errors[-1] < 0.1
+
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"counts": ()}, "--counts needs 1 to 8"),
+        ({"counts": (1, 0)}, "--counts must be at least 1"),
+        ({"interval": (1.0, -1.0)}, "--interval needs LOW,HIGH"),
+        ({"target": "sqrt(x)"}, "not finite"),
+        ({"target": "x.real"}, "--target: "),
+        ({"steepness": -1.0}, "--steepness must be at least 0"),
+    ],
+)
+def test_bumps_bad_options_fail_before_rendering(changes, message):
+    with pytest.raises(ValueError, match=message):
+        render_frames(BumpConstruction, BumpConstructionOptions(**changes), width=32, height=18, fps=1)
