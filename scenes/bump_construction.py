@@ -104,7 +104,7 @@ class BumpConstruction(NetreelScene):
         low, high = self.options.interval
         self.caption = Caption(theme)
         self.plot = FunctionPlot((low, high, _nice_step(high - low)), _y_range(self.f(self.xs)), theme,
-                                 width=7.4, height=4.9, y_label="")
+                                 width=7.4, height=4.9, y_label="", labels_at_edges=True)
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
         self.legend = curve_legend(theme, "one bump each")
         self.legend.next_to(self.plot, UP, buff=0.2).align_to(self.plot.axes, LEFT)

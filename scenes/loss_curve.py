@@ -81,7 +81,7 @@ class LossCurve(VGroup):
             tag.next_to(self.axes.x_axis.n2p(value), DOWN, buff=0.1).align_to(self.axes.x_axis.n2p(value), edge)
             self.tick_labels.add(tag)
         self.x_label = label("step", theme.muted, font_size).next_to(self.axes.x_axis, DOWN, buff=0.1)
-        self.y_label = label("loss", theme.muted, font_size).next_to(self.axes.y_axis, UP, buff=0.1)
+        self.y_label = label("loss", theme.muted, font_size).next_to(self.axes.y_axis, UP, buff=0.22)
         self.curve = VMobject(stroke_color=theme.error, stroke_width=3)
         self.dot = Dot(radius=0.05, color=theme.output)
         self.curve.set_points_as_corners([self.axes.c2p(0, y_range[1])] * 2)

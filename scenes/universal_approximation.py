@@ -157,7 +157,7 @@ class UniversalApproximation(NetreelScene):
         x_range = (float(trace.grid[0]), float(trace.grid[-1]))
         self.plot = FunctionPlot(
             (*x_range, _nice_step(x_range[1] - x_range[0])), _y_range(trace), theme,
-            width=7.4, height=4.9, y_label="",
+            width=7.4, height=4.9, y_label="", labels_at_edges=True,
         )
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
         self.diagram = NetworkDiagram(
