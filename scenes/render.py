@@ -1,13 +1,23 @@
 """Render netreel scenes in-process (one Python process, no ``manim`` subprocess).
 
 :func:`render_frames` returns the frames a scene draws as numpy arrays, which is
-what tests and the GIF writer need. Caching is always off: Manim's cache hashes
-mobjects, not the Trace behind an updater, so it could replay a stale video.
+what tests need. :func:`render_scene` is what the command line uses: it writes a
+video into a working folder, hands every frame to a sink (the GIF writer's
+:class:`~scenes.writers.FrameStore`) and/or renders only the last frame.
+Caching is always off: Manim's cache hashes mobjects, not the Trace behind an
+updater, so it could replay a stale video.
 """
 
 from __future__ import annotations
 
+import importlib
+import multiprocessing
+import random
+import signal
 import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +28,14 @@ from manim.scene.scene_file_writer import SceneFileWriter
 
 from .base import NetreelScene, SceneOptions
 from .theme import Theme
+from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, write_png
 
-__all__ = ["render_frames", "manim_settings"]
+__all__ = [
+    "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",
+    "Job", "GifRequest", "JobResult", "JobFailed", "run_job", "run_jobs", "scene_path", "scene_to_pixel",
+]
+
+FrameSink = Callable[[np.ndarray, int], None]
 
 
 def manim_settings(width: int, height: int, fps: float, media_dir: str | Path) -> dict[str, Any]:
@@ -57,8 +73,11 @@ def render_frames(
     width: int = 160,
     height: int = 90,
     fps: float = 5,
+    scene_out: list[NetreelScene] | None = None,
 ) -> np.ndarray:
     """Render a scene without writing a video and return its frames.
+
+    ``scene_out``, if given, receives the rendered scene (for tests that look at its mobjects).
 
     Returns
     -------
@@ -72,4 +91,221 @@ def render_frames(
             collector = type("FrameCollector", (_FrameCollector,), {"collected": []})
             scene = scene_class(options, theme, renderer=CairoRenderer(file_writer_class=collector))
             scene.render()
+            if scene_out is not None:
+                scene_out.append(scene)
             return np.stack(collector.collected)
+
+
+class _SinkWriter(SceneFileWriter):
+    """A file writer that also passes every frame to ``sink(frame, repeat)``."""
+
+    sink: FrameSink
+
+    def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        type(self).sink(pixels, repeat)
+        super().write_frame(pixels, repeat=repeat)
+
+
+@dataclass
+class Rendered:
+    """What :func:`render_scene` made: the video (inside ``media_dir``) and the last frame."""
+
+    movie: Path | None
+    last_frame: np.ndarray
+
+
+def render_scene(
+    scene_class: type[NetreelScene],
+    options: SceneOptions | None = None,
+    theme: str | Theme = "dark",
+    *,
+    width: int,
+    height: int,
+    fps: float,
+    media_dir: str | Path,
+    video: str | None = None,
+    sink: FrameSink | None = None,
+    still: bool = False,
+    progress: bool = False,
+) -> Rendered:
+    """Render a scene in-process.
+
+    Parameters
+    ----------
+    video : ``"mp4"`` or ``"webm"`` to encode a video into ``media_dir``; None for none.
+    sink : called with each RGBA frame and how many times it repeats.
+    still : render only the last frame (Manim skips the animations; fast).
+    progress : show Manim's progress bar for each animation.
+    """
+    settings = manim_settings(width, height, fps, media_dir)
+    settings["format"] = "png" if still else (video or "none")
+    settings["progress_bar"] = "display" if progress else "none"
+    writer = SceneFileWriter
+    if sink is not None:
+        writer = type("SinkWriter", (_SinkWriter,), {"sink": staticmethod(sink)})
+    with tempconfig(settings):
+        scene = scene_class(options, theme, renderer=CairoRenderer(file_writer_class=writer))
+        scene.render()
+        movie = scene.renderer.file_writer.movie_file_path if video and not still else None
+        return Rendered(movie, np.array(scene.renderer.get_frame(), copy=True))
+
+
+# ---------------------------------------------------------------- render jobs
+
+
+@dataclass(frozen=True)
+class GifRequest:
+    """Encode the frames as a GIF with ``settings``, shrunk to ``max_bytes`` if given."""
+
+    settings: GifSettings
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One scene to render and the files to make from it (picklable, for worker processes).
+
+    ``scene`` is ``"module:Class"``; ``options`` are already validated.
+    """
+
+    scene: str
+    options: SceneOptions | None
+    theme: str
+    width: int
+    height: int
+    fps: float
+    seed: int = 0
+    video: str | None = None
+    gif: GifRequest | None = None
+    png: bool = False
+    keep_frames: bool = False
+
+
+@dataclass
+class JobResult:
+    """Files a job wrote into its working folder, and what it chose for the GIF."""
+
+    movie: Path | None = None
+    gif: Path | None = None
+    gif_note: str = ""
+    png: Path | None = None
+    frames: FrameStore | None = None
+
+
+def scene_path(scene_class: type[NetreelScene]) -> str:
+    """``"module:Class"`` of a scene class, as :class:`Job` wants it."""
+    return f"{scene_class.__module__}:{scene_class.__qualname__}"
+
+
+def _import_scene(path: str) -> type[NetreelScene]:
+    module_name, class_name = path.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResult:
+    """Render ``job`` in this process, writing its files into a new folder in ``workdir``."""
+    random.seed(job.seed)
+    np.random.seed(job.seed)
+    folder = Path(tempfile.mkdtemp(prefix="job-", dir=workdir))
+    frames = FrameStore(job.fps) if job.gif or job.keep_frames else None
+    rendered = render_scene(
+        _import_scene(job.scene), job.options, job.theme,
+        width=job.width, height=job.height, fps=job.fps, media_dir=folder / "media",
+        video=job.video, sink=frames.add if frames is not None else None,
+        still=job.png and not (job.video or frames), progress=progress,
+    )
+    result = JobResult(frames=frames if job.keep_frames else None)
+    if job.video:
+        if rendered.movie is None or not rendered.movie.exists():
+            raise ValueError("the scene played no animation, so there is no video to write")
+        result.movie = rendered.movie
+    if job.png:
+        result.png = write_png(rendered.last_frame, folder / "still.png")
+    if job.gif:
+        result.gif = folder / "clip.gif"
+        if job.gif.max_bytes is None:
+            write_gif(frames, result.gif, job.gif.settings)
+        else:
+            chosen, size = fit_gif(frames, result.gif, job.gif.settings, job.gif.max_bytes)
+            result.gif_note = f"{chosen.describe(frames.shape)} to fit {format_size(job.gif.max_bytes)}"
+    return result
+
+
+class JobFailed(ValueError):
+    """A ValueError raised in a worker process, carried back as its class name and message.
+
+    (Some exceptions, e.g. ones with several constructor arguments, do not
+    survive pickling between processes.)
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(kind, message)
+        self.kind, self.message = kind, message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _run_in_worker(job: Job, workdir: str) -> JobResult:
+    try:
+        return run_job(job, workdir)
+    except ValueError as error:
+        raise JobFailed(type(error).__name__, str(error)) from None
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is handled once, by the parent, which then stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workdir: str | Path,
+    *,
+    processes: int = 1,
+    progress: bool = False,
+    on_done: Callable[[int], None] | None = None,
+) -> list[JobResult]:
+    """Run ``jobs`` here in order, or in ``processes`` spawned worker processes.
+
+    Results come back in the order of ``jobs``. ``progress`` shows Manim's bars
+    (in-process runs only); ``on_done(index)`` is called as each job finishes.
+    A failure or Ctrl-C stops every worker at once; a worker's ValueError
+    comes back as :class:`JobFailed`.
+    """
+    results: list[JobResult] = []
+    if processes <= 1 or len(jobs) <= 1:
+        for index, job in enumerate(jobs):
+            results.append(run_job(job, workdir, progress=progress))
+            if on_done:
+                on_done(index)
+        return results
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(min(processes, len(jobs)), mp_context=context, initializer=_ignore_interrupts)
+    try:
+        futures = {pool.submit(_run_in_worker, job, str(workdir)): index for index, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            future.result()
+            if on_done:
+                on_done(futures[future])
+        return [future.result() for future in futures]
+    except BaseException:
+        # No public way to stop running workers before Python 3.14.
+        for process in list(pool._processes.values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def scene_to_pixel(point: Sequence[float], width: int, height: int) -> tuple[float, float]:
+    """``(column, row)`` of a scene point in a ``width`` x ``height`` frame rendered by netreel.
+
+    The frame is ``config.frame_height`` units tall and as wide as the pixel aspect
+    (see :func:`manim_settings`); row 0 is the top.
+    """
+    frame_height = config.frame_height
+    frame_width = frame_height * width / height
+    column = (point[0] + frame_width / 2) / frame_width * width
+    row = (frame_height / 2 - point[1]) / frame_height * height
+    return column, row

@@ -1,0 +1,93 @@
+"""How fast the explainer renders, and how small netreel's GIFs are (prints, asserts nothing).
+
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py            # 480p15, 1080p60, GIF
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --short    # 1080p60 on the first two sections
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --no-hd    # skip 1080p60
+
+Reports wall seconds per second of video for the default explainer (title
+cards + every section, joined without re-encoding), and the size of
+netreel's GIF of one scene against Manim's own ``format="gif"`` of the same
+clip, as a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import av
+from manim import tempconfig
+from manim.renderer.cairo_renderer import CairoRenderer
+
+from scenes.cli import QUALITIES
+from scenes.explainer import concat_videos, story_jobs
+from scenes.registry import find_scene
+from scenes.render import manim_settings, render_scene, run_jobs
+from scenes.writers import FrameStore, GifSettings, format_size, write_gif
+
+
+def video_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return float(container.duration) / av.time_base
+
+
+def bench_explainer(quality: str, sections: int | None, processes: int) -> None:
+    width, height, fps = QUALITIES[quality]
+    jobs = story_jobs(theme="dark", width=width, height=height, fps=fps)
+    if sections is not None:
+        jobs = jobs[: 1 + 2 * sections]
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        results = run_jobs(jobs, work, processes=processes)
+        joined = Path(work) / "explainer.mp4"
+        concat_videos([result.movie for result in results], joined)
+        wall = time.perf_counter() - start
+        length = video_seconds(joined)
+        label = f"{height}p{fps}" + (f", first {sections} sections" if sections else ", all sections")
+        print(f"explainer {label}, {processes} process(es): {wall:.1f} s wall for {length:.1f} s of video"
+              f" = {wall / length:.2f} s per video second; {format_size(joined.stat().st_size)}")
+
+
+def bench_gif(scene_name: str) -> None:
+    scene = find_scene(scene_name)
+    width, height, fps = QUALITIES["l"]
+    with tempfile.TemporaryDirectory() as work:
+        settings = manim_settings(width, height, fps, work)
+        settings["format"] = "gif"
+        start = time.perf_counter()
+        with tempconfig(settings):
+            manim_scene = scene(renderer=CairoRenderer())
+            manim_scene.render()
+            manim_gif = manim_scene.renderer.file_writer.gif_file_path
+        manim_time = time.perf_counter() - start
+        start = time.perf_counter()
+        frames = FrameStore(fps)
+        render_scene(scene, width=width, height=height, fps=fps, media_dir=Path(work) / "ours", sink=frames.add)
+        ours = Path(work) / "ours.gif"
+        rendered = time.perf_counter()
+        write_gif(frames, ours, GifSettings(fps))
+        done = time.perf_counter()
+        manim_size, our_size = os.path.getsize(manim_gif), os.path.getsize(ours)
+        print(f"GIF of {scene_name} at 480p15 ({frames.duration:.1f} s): netreel {format_size(our_size)}"
+              f" vs Manim {format_size(manim_size)} = {our_size / manim_size:.2f}x the size;"
+              f" time {done - start:.1f} s ({done - rendered:.1f} s encoding) vs Manim {manim_time:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--short", action="store_true", help="1080p60 on the first two sections only")
+    parser.add_argument("--no-hd", action="store_true", help="skip the 1080p60 run")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument("--gif-scene", default="superposition", help="scene for the GIF comparison")
+    args = parser.parse_args()
+    bench_gif(args.gif_scene)
+    bench_explainer("l", None, args.jobs)
+    if not args.no_hd:
+        bench_explainer("h", 2 if args.short else None, args.jobs)
+
+
+if __name__ == "__main__":
+    main()

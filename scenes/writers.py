@@ -1,0 +1,461 @@
+"""Output files: small looping GIFs, PNG stills, atomic writes and size strings.
+
+A rendered clip is kept in a :class:`FrameStore` (only the changed rectangle of
+each frame, compressed; identical frames merged), so a long clip costs little
+memory and can be re-encoded at a lower frame rate, size or palette when a GIF
+must fit a size budget (:func:`fit_gif`).
+
+GIFs are written by hand around Pillow's LZW coder: one global palette (no
+per-frame colour tables), the LZW code size matched to the palette (5 bits for
+32 colours instead of Pillow's fixed 8), only the changed rectangle per frame
+with unchanged pixels made transparent, identical frames merged into one longer
+delay, delays distributed so they add up to the clip's true length, and the
+NETSCAPE extension so it loops forever.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import shutil
+import struct
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+__all__ = [
+    "FrameStore",
+    "GifSettings",
+    "GifTooLarge",
+    "MAX_GIF_FPS",
+    "atomic_path",
+    "publish",
+    "encode_gif",
+    "write_gif",
+    "fit_gif",
+    "write_png",
+    "parse_size",
+    "format_size",
+]
+
+#: GIF delays are whole hundredths of a second and browsers slow down delays
+#: under 2/100 s, so GIFs play at most 50 frames per second.
+MAX_GIF_FPS = 50
+_PALETTE_SAMPLES = 24
+_SAMPLE_WIDTH = 320
+
+
+class GifTooLarge(ValueError):
+    """Even the smallest GIF setting is larger than the size budget."""
+
+
+# --------------------------------------------------------------------- atomic
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    The temporary name keeps the suffix (writers pick their format from it).
+    On any exception, Ctrl-C included, the temporary file is removed and an
+    older ``target`` is left untouched.
+    """
+    target = Path(target)
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        yield temporary
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish(source: str | Path, target: str | Path) -> Path:
+    """Copy a finished file (e.g. from a temporary folder) atomically to ``target``."""
+    with atomic_path(target) as temporary:
+        shutil.copyfile(source, temporary)
+    return Path(target)
+
+
+def write_png(frame: np.ndarray, target: str | Path) -> Path:
+    """Write one RGB(A) frame as an opaque PNG, atomically."""
+    with atomic_path(target) as temporary:
+        Image.fromarray(np.ascontiguousarray(frame[..., :3])).save(temporary, format="PNG")
+    return Path(target)
+
+
+# --------------------------------------------------------------------- sizes
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as ``2MB``, ``500 KB``, ``1.5MiB`` or ``800000``.
+
+    Raises
+    ------
+    ValueError
+        For anything else, zero or negative sizes included.
+    """
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", str(text))
+    unit = match.group(2).upper() if match else ""
+    if not match or unit not in _UNITS:
+        raise ValueError(f"{text!r} is not a size (use e.g. 2MB, 500KB, 1.5MiB)")
+    size = int(float(match.group(1)) * _UNITS[unit])
+    if size <= 0:
+        raise ValueError(f"{text!r} must be larger than zero")
+    return size
+
+
+def format_size(size: int) -> str:
+    """A byte count for people: ``1.23 MB``, ``456.0 KB``, ``789 B``."""
+    if size >= 10**6:
+        return f"{size / 10**6:.2f} MB"
+    if size >= 10**3:
+        return f"{size / 10**3:.1f} KB"
+    return f"{size} B"
+
+
+# --------------------------------------------------------------------- frames
+
+
+@dataclass
+class _Entry:
+    box: tuple[int, int, int, int]  # top, left, bottom, right of the changed patch
+    data: bytes  # zlib-compressed RGB patch
+    count: int  # consecutive source frames showing this picture
+
+
+class FrameStore:
+    """The frames of a clip at ``fps``, stored as compressed changed rectangles.
+
+    Use it as a Manim frame sink: ``store.add(rgba, repeat)``.
+    """
+
+    def __init__(self, fps: float) -> None:
+        if not fps > 0:
+            raise ValueError(f"fps must be positive, got {fps!r}")
+        self.fps = float(fps)
+        self._entries: list[_Entry] = []
+        self._last: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return sum(entry.count for entry in self._entries)
+
+    @property
+    def duration(self) -> float:
+        """Length of the clip in seconds."""
+        return len(self) / self.fps
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(height, width)`` of the frames."""
+        if self._last is None:
+            raise ValueError("no frames stored")
+        return self._last.shape[:2]
+
+    def add(self, frame: np.ndarray, repeat: int = 1) -> None:
+        """Append ``frame`` (``(h, w, 3|4) uint8``) shown for ``repeat`` frames."""
+        rgb = np.array(frame[..., :3], dtype=np.uint8)  # a copy: callers reuse buffers
+        if self._last is not None and rgb.shape != self._last.shape:
+            raise ValueError(f"frame shape {rgb.shape} differs from {self._last.shape}")
+        box = (0, 0, *rgb.shape[:2]) if self._last is None else _changed_box(self._last, rgb)
+        if box is None:
+            self._entries[-1].count += repeat
+            return
+        top, left, bottom, right = box
+        patch = np.ascontiguousarray(rgb[top:bottom, left:right])
+        self._entries.append(_Entry(box, zlib.compress(patch.tobytes(), 1), repeat))
+        self._last = rgb
+
+    def extend(self, other: FrameStore) -> None:
+        """Append another clip of the same frame size and rate (sections of a story)."""
+        if other.fps != self.fps:
+            raise ValueError("clips of different frame rates cannot be joined")
+        for frame, count in other.pictures():
+            self.add(frame, count)
+
+    def pictures(self) -> Iterator[tuple[np.ndarray, int]]:
+        """Yield ``(rgb_frame, count)``: each distinct picture and how many frames it lasts."""
+        canvas: np.ndarray | None = None
+        for entry in self._entries:
+            top, left, bottom, right = entry.box
+            patch = np.frombuffer(zlib.decompress(entry.data), np.uint8)
+            patch = patch.reshape(bottom - top, right - left, 3)
+            if canvas is None:
+                canvas = patch.copy()
+            else:
+                canvas[top:bottom, left:right] = patch
+            yield canvas, entry.count
+
+
+def _changed_box(
+    previous: np.ndarray, current: np.ndarray
+) -> tuple[int, int, int, int] | None:
+    """Bounding box ``(top, left, bottom, right)`` of the pixels that differ, or None."""
+    changed = np.any(previous != current, axis=-1)
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(changed.any(axis=0))
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+# --------------------------------------------------------------------- GIF
+
+
+@dataclass(frozen=True)
+class GifSettings:
+    """How a GIF is encoded: frame rate, scale of the rendered size, palette size."""
+
+    fps: float
+    scale: float = 1.0
+    colours: int = 128
+
+    def describe(self, shape: tuple[int, int]) -> str:
+        height, width = _scaled(shape, self.scale)
+        return f"{_fps_text(self.fps)} fps, {width}x{height}, {self.colours} colours"
+
+
+def _fps_text(fps: float) -> str:
+    return f"{fps:g}" if fps == int(fps) else f"{fps:.1f}"
+
+
+def _scaled(shape: tuple[int, int], scale: float) -> tuple[int, int]:
+    return max(1, round(shape[0] * scale)), max(1, round(shape[1] * scale))
+
+
+def _schedule(n_frames: int, source_fps: float, fps: float) -> tuple[list[int], list[int]]:
+    """Which source frame each GIF frame shows, and its delay in 1/100 s.
+
+    Frame ``k`` starts at ``k / fps``; delays are differences of start times
+    rounded to 1/100 s, so they add up to the clip's real length.
+    """
+    slots = max(1, math.ceil(n_frames * fps / source_fps - 1e-9))
+    starts = [round(100 * k / fps) for k in range(slots)] + [round(100 * n_frames / source_fps)]
+    sources = [min(n_frames - 1, int(k * source_fps / fps + 1e-9)) for k in range(slots)]
+    delays = [b - a for a, b in zip(starts, starts[1:])]
+    if len(delays) > 1 and delays[-1] < 2:
+        # A sliver at the end (the clip is not a whole number of GIF frames):
+        # fold it into the previous frame rather than write a delay browsers ignore.
+        delays[-2] += delays.pop()
+        sources.pop()
+    return sources, delays
+
+
+def _gif_frames(store: FrameStore, settings: GifSettings) -> Iterator[tuple[np.ndarray, int]]:
+    """The clip resampled to ``settings``: ``(rgb_frame, delay_cs)`` pairs."""
+    fps = min(settings.fps, store.fps, MAX_GIF_FPS)
+    sources, delays = _schedule(len(store), store.fps, fps)
+    size = _scaled(store.shape, settings.scale)[::-1]
+    pictures = store.pictures()
+    picture, count = next(pictures)
+    first_index, resized = 0, None
+    for source, delay in zip(sources, delays):
+        while source >= first_index + count:
+            first_index += count
+            picture, count = next(pictures)
+            resized = None
+        if resized is None:
+            resized = picture if settings.scale == 1 else np.asarray(
+                Image.fromarray(picture).resize(size, Image.Resampling.LANCZOS)
+            )
+        yield resized, delay
+
+
+def _palette(store: FrameStore, settings: GifSettings) -> np.ndarray:
+    """A shared palette of at most ``colours - 1`` colours (one index stays transparent)."""
+    fps = min(settings.fps, store.fps, MAX_GIF_FPS)
+    n_frames = len(_schedule(len(store), store.fps, fps)[0])
+    picks = set(np.linspace(0, n_frames - 1, min(_PALETTE_SAMPLES, n_frames)).astype(int).tolist())
+    frames = [frame for i, (frame, _) in enumerate(_gif_frames(store, settings)) if i in picks]
+    # The palette needs the colours, not the detail: sample a reduced copy.
+    step = max(1, frames[0].shape[1] // _SAMPLE_WIDTH)
+    pixels = np.concatenate([frame[::step, ::step].reshape(-1, 3) for frame in frames])
+    codes, counts = np.unique(_pack(pixels), return_counts=True)
+    wanted = settings.colours - 1
+    if len(codes) <= wanted:
+        return _unpack(codes)
+    # Flat colours (background, fills, text) get exact entries; median cut
+    # shares the rest. It weighs colours by pixel count, which would spend the
+    # palette on the background's neighbours and band thin anti-aliased
+    # curves, so weigh by the square root of the count instead.
+    order = np.argsort(-counts)
+    flat = order[: wanted // 4][counts[order[: wanted // 4]] >= 0.002 * len(pixels)]
+    rest = np.setdiff1d(np.arange(len(codes)), flat)
+    weighted = np.repeat(_unpack(codes[rest]), np.ceil(np.sqrt(counts[rest])).astype(int), axis=0)
+    quantized = Image.fromarray(weighted[None]).quantize(
+        colors=wanted - len(flat), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    used = int(np.asarray(quantized).max()) + 1
+    shared = np.asarray(quantized.getpalette(), np.uint8).reshape(-1, 3)[:used]
+    return np.concatenate([_unpack(codes[flat]), shared])
+
+
+class _NearestColour:
+    """Map RGB pixels to their nearest palette index, exactly (Pillow's mapping is approximate).
+
+    Answers are cached for every 24-bit colour met, so each distinct colour is
+    searched once per GIF.
+    """
+
+    def __init__(self, palette: np.ndarray) -> None:
+        self.palette = palette.astype(np.int32)
+        self.cache = np.full(2**24, 255, np.uint8)  # 255: not looked up yet (never a colour index)
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        codes = _pack(rgb)
+        indices = self.cache[codes]
+        missing = indices == 255
+        if missing.any():
+            new = np.unique(codes[missing])
+            distance = ((_unpack(new).astype(np.int32)[:, None, :] - self.palette[None]) ** 2).sum(axis=-1)
+            self.cache[new] = np.argmin(distance, axis=1)
+            indices = self.cache[codes]
+        return indices
+
+
+def _pack(rgb: np.ndarray) -> np.ndarray:
+    rgb = rgb.astype(np.uint32)
+    return rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]
+
+
+def _unpack(codes: np.ndarray) -> np.ndarray:
+    return np.stack([codes >> 16, codes >> 8 & 255, codes & 255], axis=-1).astype(np.uint8)
+
+
+def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
+    """Encode ``store`` as a GIF that loops forever; return the file's bytes."""
+    if not 2 <= settings.colours <= 256:
+        raise ValueError(f"colours must be between 2 and 256, got {settings.colours}")
+    colours = _palette(store, settings)
+    transparent = len(colours)
+    bits = max(2, math.ceil(math.log2(transparent + 1)))
+    table = np.zeros((2**bits, 3), np.uint8)
+    table[:transparent] = colours
+    nearest = _NearestColour(colours)
+
+    height, width = _scaled(store.shape, settings.scale)
+    out = io.BytesIO()
+    out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80 | (bits - 1) << 4 | (bits - 1), 0, 0))
+    out.write(table.tobytes())
+    out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+    previous: np.ndarray | None = None
+    pending: list = []  # [image bytes, delay]: the last frame, its delay still growing
+    for frame, delay in _gif_frames(store, settings):
+        indices = nearest(frame)
+        if previous is None:
+            box, patch = (0, 0, height, width), indices
+        else:
+            box = _changed_box(previous[..., None], indices[..., None])
+            if box is None:
+                pending[1] += delay
+                continue
+            top, left, bottom, right = box
+            patch = indices[top:bottom, left:right].copy()
+            patch[patch == previous[top:bottom, left:right]] = transparent
+        if pending:
+            _write_frame(out, *pending, transparent)
+        pending = [_encode_patch(patch, box, bits), delay]
+        previous = indices
+    _write_frame(out, *pending, transparent)
+    out.write(b";")
+    return out.getvalue()
+
+
+def write_gif(store: FrameStore, target: str | Path, settings: GifSettings) -> int:
+    """Write ``store`` as a looping GIF at ``target``, atomically; return its size in bytes."""
+    return _write_bytes(encode_gif(store, settings), target)
+
+
+def _write_bytes(data: bytes, target: str | Path) -> int:
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(data)
+    return len(data)
+
+
+def _encode_patch(patch: np.ndarray, box: tuple[int, int, int, int], bits: int) -> bytes:
+    """An image descriptor plus LZW data for one patch placed at ``box``."""
+    top, left, bottom, right = box
+    image = Image.fromarray(np.ascontiguousarray(patch, dtype=np.uint8), "P")
+    return (
+        b"," + struct.pack("<HHHHB", left, top, right - left, bottom - top, 0)
+        + bytes([bits]) + image.tobytes("gif", "P", bits) + b"\0"
+    )
+
+
+def _write_frame(out: io.BytesIO, image: bytes, delay: int, transparent: int) -> None:
+    # Graphic control: disposal 1 (leave the frame in place), transparency on.
+    out.write(b"!\xf9\x04" + struct.pack("<BHB", 0x05, delay, transparent) + b"\0")
+    out.write(image)
+
+
+def _ladder(store: FrameStore, settings: GifSettings) -> list[GifSettings]:
+    """Ever smaller settings: lower fps first, then resolution, then colours."""
+    fps0 = min(settings.fps, store.fps, MAX_GIF_FPS)
+    rates = [fps0] + [f for f in (30, 25, 20, 15, 12, 10, 8, 6, 5) if f < fps0]
+    height, width = store.shape
+    scales = [settings.scale * s for s in (1, 0.75, 0.5, 0.375, 0.25)
+              if min(height, width) * settings.scale * s >= 32 or s == 1]
+    palettes = [settings.colours] + [c for c in (64, 32, 16, 8) if c < settings.colours]
+    steps = [replace(settings, fps=rate) for rate in rates]
+    steps += [replace(steps[-1], scale=scale) for scale in scales[1:]]
+    steps += [replace(steps[-1], colours=colours) for colours in palettes[1:]]
+    return steps
+
+
+def fit_gif(
+    store: FrameStore, target: str | Path, settings: GifSettings, max_bytes: int
+) -> tuple[GifSettings, int]:
+    """Write the best GIF of at most ``max_bytes``; return the settings used and its size.
+
+    Walks the ladder of settings (fps, then resolution, then colours) by
+    binary search, since each step makes a smaller file.
+
+    Raises
+    ------
+    GifTooLarge
+        When even the smallest setting is too large; nothing is written then.
+    """
+    steps = _ladder(store, settings)
+    encoded: dict[int, bytes] = {}
+
+    def size_at(i: int) -> int:
+        if i not in encoded:
+            encoded[i] = encode_gif(store, steps[i])
+        return len(encoded[i])
+
+    last = len(steps) - 1
+    if size_at(last) > max_bytes:
+        raise GifTooLarge(
+            f"even the smallest GIF ({steps[last].describe(store.shape)}) is "
+            f"{format_size(size_at(last))}, over the {format_size(max_bytes)} limit"
+        )
+    low, high = 0, last  # the first step that fits lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if size_at(middle) <= max_bytes:
+            high = middle
+        else:
+            low = middle + 1
+    return steps[low], _write_bytes(encoded[low], target)

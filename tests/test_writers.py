@@ -1,0 +1,190 @@
+"""GIF/PNG writers: frame store, timing, palette, differencing, size budget, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import av
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+from scenes.writers import (
+    FrameStore, GifSettings, GifTooLarge, atomic_path, encode_gif, fit_gif, format_size,
+    parse_size, write_gif, write_png,
+)
+from scenes.writers import _schedule
+
+
+def moving_dot(n: int = 20, height: int = 36, width: int = 64, hold: int = 0) -> list[np.ndarray]:
+    """RGBA frames of an anti-aliased dot crossing a dark gradient, then ``hold`` still frames."""
+    yy, xx = np.mgrid[0:height, 0:width]
+    frames = []
+    for i in range(n):
+        alpha = np.clip(6 - np.hypot(xx - (4 + i * (width - 8) / max(1, n - 1)), yy - height / 2), 0, 1)
+        frame = np.zeros((height, width, 4), np.uint8)
+        frame[..., 0] = (40 + 200 * alpha).astype(np.uint8)
+        frame[..., 1] = (xx * 2 + 150 * alpha).clip(0, 255).astype(np.uint8)
+        frame[..., 2] = 30
+        frame[..., 3] = 255
+        frames.append(frame)
+    return frames + [frames[-1]] * hold
+
+
+def store_of(frames: list[np.ndarray], fps: float = 10) -> FrameStore:
+    store = FrameStore(fps)
+    for frame in frames:
+        store.add(frame)
+    return store
+
+
+def decode(path) -> tuple[list[np.ndarray], list[int], dict]:
+    image = Image.open(path)
+    info = dict(image.info)
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        durations.append(frame.info["duration"])
+        frames.append(np.asarray(frame.convert("RGB")).astype(int))
+    return frames, durations, info
+
+
+def test_sizes():
+    assert parse_size("2MB") == 2_000_000
+    assert parse_size("500 kb") == 500_000
+    assert parse_size("1.5MiB") == int(1.5 * 2**20)
+    assert parse_size("800") == 800
+    for bad in ("", "2 parsecs", "-1MB", "0", "MB", "1e3"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+    assert format_size(1_234_567) == "1.23 MB"
+    assert format_size(4_500) == "4.5 KB"
+    assert format_size(12) == "12 B"
+
+
+def test_atomic_path_replaces_only_on_success(tmp_path):
+    target = tmp_path / "out.gif"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as temporary:
+            assert temporary.parent == tmp_path and temporary.suffix == ".gif"
+            temporary.write_bytes(b"half")
+            raise RuntimeError("boom")
+    assert target.read_bytes() == b"old"
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(target) as temporary:
+            raise KeyboardInterrupt
+    assert os.listdir(tmp_path) == ["out.gif"]
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["out.gif"]
+    mode = stat.S_IMODE(target.stat().st_mode)
+    assert mode & 0o044 == 0o044 or os.umask(0o022) & 0o044  # readable by others, as usual
+
+
+def test_frame_store_merges_repeats_and_round_trips():
+    frames = moving_dot(6, hold=3)
+    store = store_of(frames)
+    store.add(frames[-1], repeat=2)
+    assert len(store) == 11 and store.duration == pytest.approx(1.1)
+    assert store.shape == (36, 64)
+    pictures = [(frame.copy(), count) for frame, count in store.pictures()]
+    assert [count for _, count in pictures] == [1, 1, 1, 1, 1, 6]
+    for (picture, _), frame in zip(pictures, frames):
+        assert np.array_equal(picture, frame[..., :3])
+    other = store_of(moving_dot(3))
+    store.extend(other)
+    assert len(store) == 14
+    with pytest.raises(ValueError):
+        store.add(np.zeros((10, 10, 4), np.uint8))
+
+
+@pytest.mark.parametrize("n, source_fps, fps", [(45, 15, 15), (113, 15, 15), (120, 60, 60), (100, 30, 12), (7, 30, 10)])
+def test_schedule_adds_up_to_the_true_length(n, source_fps, fps):
+    sources, delays = _schedule(n, source_fps, min(fps, 50))
+    assert sum(delays) == round(100 * n / source_fps)
+    assert min(delays) >= 2  # browsers slow down shorter delays
+    assert sources == sorted(sources) and sources[-1] < n and len(sources) == len(delays)
+
+
+def test_gif_round_trip_within_palette_error(tmp_path):
+    frames = moving_dot(20, hold=5)
+    path = tmp_path / "clip.gif"
+    size = write_gif(store_of(frames, fps=10), path, GifSettings(fps=10, colours=64))
+    assert size == path.stat().st_size
+    decoded, durations, info = decode(path)
+    assert info.get("loop") == 0  # loops forever
+    assert sum(durations) == 2500
+    assert len(decoded) == 20  # the 5 held frames merged into the last one
+    assert durations[-1] == 600
+    # Every pixel decodes to the palette colour nearest its input: differencing
+    # and transparency lose nothing beyond the palette's own error.
+    with Image.open(path) as image:
+        palette = np.asarray(image.getpalette(), int).reshape(-1, 3)[:63]
+    for got, want in zip(decoded, frames):
+        want = want[..., :3].astype(int)
+        distance = ((want[:, :, None, :] - palette[None, None]) ** 2).sum(axis=-1)
+        assert np.array_equal(((got - want) ** 2).sum(axis=-1), distance.min(axis=-1))
+        assert np.abs(got - want).mean() < 4
+    # an independent decoder (FFmpeg's) sees the same pictures
+    with av.open(str(path)) as container:
+        ffmpeg = [f.to_ndarray(format="rgb24").astype(int) for f in container.decode(video=0)]
+    assert len(ffmpeg) == 20
+    assert np.abs(ffmpeg[7] - decoded[7]).max() <= 2
+
+
+def test_gif_with_few_colours_is_exact_and_only_writes_changes(tmp_path):
+    base = np.zeros((30, 40, 4), np.uint8)
+    base[..., 3] = 255
+    frames = []
+    for i in range(6):
+        frame = base.copy()
+        frame[5:9, 3 + 5 * i: 7 + 5 * i, :3] = (255, 200, 0)
+        frames.append(frame)
+    data = encode_gif(store_of(frames), GifSettings(fps=10, colours=16))
+    path = tmp_path / "exact.gif"
+    path.write_bytes(data)
+    decoded, _, _ = decode(path)
+    for got, want in zip(decoded, frames):
+        assert np.array_equal(got, want[..., :3])
+    assert len(data) < 600  # small rectangles, not six full frames
+
+
+def test_lower_fps_and_scale(tmp_path):
+    store = store_of(moving_dot(30), fps=30)
+    path = tmp_path / "low.gif"
+    write_gif(store, path, GifSettings(fps=10, scale=0.5, colours=32))
+    decoded, durations, _ = decode(path)
+    assert decoded[0].shape == (18, 32, 3)
+    assert len(decoded) == 10 and sum(durations) == 1000
+
+
+def test_fewer_colours_make_smaller_gifs():
+    store = store_of(moving_dot(20))
+    sizes = [len(encode_gif(store, GifSettings(10, 1.0, c))) for c in (256, 16, 4)]
+    assert sizes[0] > sizes[1] > sizes[2]
+
+
+def test_fit_gif(tmp_path):
+    store = store_of(moving_dot(40), fps=20)
+    full = len(encode_gif(store, GifSettings(20)))
+    path = tmp_path / "fit.gif"
+    chosen, size = fit_gif(store, path, GifSettings(20), full + 10)
+    assert chosen == GifSettings(20) and size == full
+    chosen, size = fit_gif(store, path, GifSettings(20), full // 3)
+    assert size <= full // 3 == full // 3 and path.stat().st_size == size
+    assert chosen.fps < 20
+    old = path.read_bytes()
+    with pytest.raises(GifTooLarge, match="over the"):
+        fit_gif(store, path, GifSettings(20), 100)
+    assert path.read_bytes() == old
+    assert sorted(os.listdir(tmp_path)) == ["fit.gif"]
+
+
+def test_write_png(tmp_path):
+    frame = moving_dot(3)[1]
+    path = write_png(frame, tmp_path / "still.png")
+    with Image.open(path) as image:
+        assert image.size == (64, 36) and image.mode == "RGB"
+        assert np.array_equal(np.asarray(image), frame[..., :3])
