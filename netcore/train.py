@@ -43,6 +43,10 @@ class TrainingDiverged(ValueError):
         super().__init__(f"training diverged at step {step} with learning rate {lr:g}: "
                          f"the loss became {loss}; try a smaller learning rate")
 
+    def __reduce__(self) -> tuple:
+        # Rebuild from the fields, so the error survives the trip back from a worker process.
+        return type(self), (self.step, self.lr, self.loss)
+
 
 def _positive_int(value: object, name: str) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:

@@ -258,3 +258,11 @@ def test_load_rejects_other_files(tmp_path):
     np.savez(tmp_path / "other.npz", a=np.zeros(3))
     with pytest.raises(ValueError, match="not a netreel trace"):
         nc.Trace.load(tmp_path / "other.npz")
+
+
+def test_training_diverged_survives_pickling():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(nc.TrainingDiverged(37, 50.0, float("inf"))))
+    assert (error.step, error.lr) == (37, 50.0)
+    assert "step 37" in str(error) and "learning rate 50" in str(error)
