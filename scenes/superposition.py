@@ -34,18 +34,23 @@ SAMPLES = 40
 @dataclass
 class SuperpositionOptions(SceneOptions):
     cases: tuple[tuple[float, float], ...] = option(
-        ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (1.5, -0.5)),
-        "(w11, w21) pairs shown in turn; the last one is the viewer's exercise",
+        ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0)),
+        "(w11, w21) pairs shown in turn, before the exercise",
         low=-3, high=3,
     )
+    w11: float = option(1.5, "the exercise's w11: the weight from neuron 1 to the output", low=-3, high=3)
+    w21: float = option(-0.5, "the exercise's w21: the weight from neuron 2 to the output", low=-3, high=3)
     steps: tuple[float, float] = option((-1.0, 1.0), "where neuron 1 and neuron 2 step up (x positions)", low=-2.5, high=2.5)
     activation: str = option("step", "the hidden neurons' activation", choices=("step", "sigmoid"))
     steepness: float = option(12.0, "input weight of each hidden neuron (how sharp a sigmoid's step is)", low=0.5, high=100)
     hold: float = option(1.2, "seconds each caption stays up", low=0.1, high=10)
 
+    @property
+    def sequence(self) -> tuple[tuple[float, float], ...]:
+        """Every (w11, w21) the scene shows, in order: the cases, then the exercise."""
+        return (*self.cases, (self.w11, self.w21))
+
     def check(self) -> None:
-        if not self.cases:
-            raise ValueError("--cases needs at least one (w11, w21) pair")
         if any(len(case) != 2 for case in self.cases):
             raise ValueError("--cases: every case is a pair (w11, w21)")
         if len(self.steps) != 2 or self.steps[0] >= self.steps[1]:
@@ -72,7 +77,7 @@ class Superposition(NetreelScene):
     def construct(self) -> None:
         o, theme = self.options, self.theme
         caption = Caption(theme)
-        first = o.cases[0]
+        first = o.sequence[0]
         net = self.network(*first)
         self.diagram = NetworkDiagram(net, theme, width=4.2, height=3.0, neuron_radius=0.3, colour_hidden=True, labels=True)
         self.diagram.to_edge(LEFT, buff=0.9).shift(0.3 * UP)
@@ -106,9 +111,9 @@ class Superposition(NetreelScene):
         self.play(Write(out), *(FadeTransform(a, b) for a, b in zip(legend, scaled[:2])), FadeIn(scaled[2]),
                   caption.say(_describe(*first)))
         self.wait(o.hold)
-        for n, case in enumerate(o.cases[1:], start=1):
-            frames = self._frames([o.cases[n - 1], case])
-            if n == len(o.cases) - 1:
+        for n, case in enumerate(o.sequence[1:], start=1):
+            frames = self._frames([o.sequence[n - 1], case])
+            if n == len(o.sequence) - 1:
                 self.play(caption.say(f"Your turn: try drawing it yourself for w11 = {case[0]:g}, w21 = {case[1]:g}..."))
                 self.wait(2 * o.hold)
                 self._morph(frames)

@@ -75,7 +75,7 @@ def assert_background(frame: np.ndarray, theme_name: str) -> None:
 
 # ---------------------------------------------------------------- Superposition
 
-QUICK_CASES = SuperpositionOptions(cases=((1.0, -1.0), (1.5, -0.5)), hold=0.1)
+QUICK_CASES = SuperpositionOptions(cases=((1.0, -1.0),), w11=1.5, w21=-0.5, hold=0.1)
 
 
 @pytest.fixture(scope="module", params=["dark", "light"])
@@ -152,7 +152,8 @@ def test_neuron_anatomy_fires_on_the_last_inputs():
     [
         (NeuronAsFunction, NeuronAsFunctionOptions(w=math.nan), "--w must be a finite number"),
         (NeuronAsFunction, NeuronAsFunctionOptions(w=0.0), "--w and --w-flip must not be 0"),
-        (Superposition, SuperpositionOptions(cases=()), "--cases needs at least one"),
+        (Superposition, SuperpositionOptions(w21=math.inf), "--w21 must be a finite number"),
+        (Superposition, SuperpositionOptions(cases=((1.0, 2.0, 3.0),)), "--cases: every case is a pair"),
         (Superposition, SuperpositionOptions(steps=(1.0, -1.0)), "--steps"),
         (NeuronAnatomy, NeuronAnatomyOptions(input_sets=((1.0,),)), "--input-sets"),
         (NeuronAnatomy, NeuronAnatomyOptions(weights=()), "--weights"),
