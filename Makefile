@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := build-essential pkg-config python3-dev python3-venv \
 .PHONY: demo test install system-deps clean
 
 demo: install
-	$(BIN)/netreel explainer
+	$(BIN)/netreel explainer --jobs 2
 
 test: install
 	$(BIN)/python -m pytest
