@@ -98,8 +98,9 @@ class BackpropOptions(SceneOptions):
         # The story is a loss that falls; a step so big it overshoots would also overflow the layout.
         if not (losses[-1] < losses[0] and losses.max() <= 4 * losses[0]):
             raise ValueError(
-                f"--lr {self.lr:g} does not make the loss fall for this example "
-                f"({losses[0]:.3g} to {losses[-1]:.3g} in {len(losses) - 1} steps); try a smaller --lr"
+                f"--lr {self.lr:g} overshoots for this example: the loss goes from {losses[0]:.3g} "
+                f"to as high as {losses.max():.3g} and ends at {losses[-1]:.3g} after {len(losses) - 1} steps; "
+                "try a smaller --lr"
             )
 
     def numbers(self) -> BackpropNumbers:

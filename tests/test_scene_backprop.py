@@ -114,7 +114,7 @@ def test_update_is_netcore_sgd_and_the_loss_falls():
         ({"lr": math.inf}, "--lr must be a finite number"),
         ({"weight": (1, 2, 0)}, "--weight 1,2,0 is not a weight"),
         ({"weight": (2, 0, 0)}, "--weight 2,0,0 is not a weight"),
-        ({"lr": 2.0, "target": (5.0,)}, "--lr 2 does not make the loss fall"),
+        ({"lr": 2.0, "target": (5.0,)}, "--lr 2 overshoots for this example"),
     ],
 )
 def test_bad_options_fail_before_rendering(changes, message):
