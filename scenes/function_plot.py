@@ -82,10 +82,11 @@ class FunctionPlot(VGroup):
             x_numbers, y_numbers = self.axes.x_axis.numbers, self.axes.y_axis.numbers
             if labels_at_edges:
                 left, bottom = self.axes.c2p(self.x_range[0], self.y_range[0])[:2]
+                # far enough out that the corner's two labels (y's lowest, x's first) don't touch
                 for tag in x_numbers:
-                    tag.shift((bottom - 0.12 - tag.get_top()[1]) * UP)
+                    tag.shift((bottom - 0.2 - tag.get_top()[1]) * UP)
                 for tag in y_numbers:
-                    tag.shift((left - 0.15 - tag.get_right()[0]) * RIGHT)
+                    tag.shift((left - 0.2 - tag.get_right()[0]) * RIGHT)
             self.tick_labels.add(x_numbers, y_numbers)
             self.tick_labels.set_color(theme.muted)
         self.x_label = self.y_label = None
@@ -96,6 +97,7 @@ class FunctionPlot(VGroup):
             self.y_label = label(y_label, theme.muted, tick_size + 4).next_to(self.axes.y_axis.get_end(), UP, buff=0.15)
             self.add(self.y_label)
         self.curves: dict[str, VMobject] = {}
+        self._hidden_outside: set[str] = set()
 
     @staticmethod
     def _crosses(bounds: Sequence[float]) -> bool:
@@ -112,6 +114,39 @@ class FunctionPlot(VGroup):
         ys = np.clip(np.asarray(ys, dtype=float).ravel(), self.y_range[0], self.y_range[1])
         if xs.shape != ys.shape or xs.size < 2:
             raise ValueError(f"a curve needs matching xs and ys of 2+ points, got {xs.shape} and {ys.shape}")
+        return self._to_scene(xs, ys)
+
+    def visible_path(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Bezier points of the parts of ``(xs, ys)`` inside the y range, cut where they leave it.
+
+        For :meth:`VMobject.set_points`: the pieces become separate subpaths, so a curve
+        that runs off the plot leaves a gap instead of a flat line along the border
+        (which would read as data). Empty if nothing is visible.
+        """
+        xs = np.asarray(xs, dtype=float).ravel()
+        ys = np.asarray(ys, dtype=float).ravel()
+        if xs.shape != ys.shape or xs.size < 2:
+            raise ValueError(f"a curve needs matching xs and ys of 2+ points, got {xs.shape} and {ys.shape}")
+        low, high = self.y_range[:2]
+        x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
+        dy = y1 - y0
+        flat = dy == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_low, t_high = (low - y0) / dy, (high - y0) / dy
+        enter = np.where(flat, 0.0, np.clip(np.minimum(t_low, t_high), 0.0, 1.0))
+        leave = np.where(flat, 1.0, np.clip(np.maximum(t_low, t_high), 0.0, 1.0))
+        shown = np.where(flat, (y0 >= low) & (y0 <= high), enter < leave)
+        shown &= np.isfinite(y0) & np.isfinite(y1)
+        if not shown.any():
+            return np.zeros((0, 3))
+        t = np.stack([enter, leave], axis=1)[shown]
+        cut_xs = x0[shown, None] + t * (x1 - x0)[shown, None]
+        cut_ys = y0[shown, None] + t * dy[shown, None]
+        ends = self._to_scene(cut_xs.ravel(), cut_ys.ravel()).reshape(-1, 2, 3)
+        start, end = ends[:, 0], ends[:, 1]
+        return np.stack([start, start + (end - start) / 3, start + 2 * (end - start) / 3, end], axis=1).reshape(-1, 3)
+
+    def _to_scene(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         # The axes are linear, so map through their origin and unit vectors: Axes.c2p on
         # a big array is ~100x slower (it goes point by point through each NumberLine).
         origin = self.axes.c2p(0, 0)
@@ -126,15 +161,23 @@ class FunctionPlot(VGroup):
         *,
         stroke_width: float = 4,
         dashed: bool = False,
+        hide_outside: bool = False,
     ) -> VMobject:
         """Add (and return) a curve through ``(xs, ys)``; replaces a curve of the same name.
 
         A dashed curve is a group of dashes; :meth:`set_curve` re-cuts its dashes.
+        ``hide_outside`` leaves gaps where the curve leaves the y range (see
+        :meth:`visible_path`) instead of clipping it flat onto the border.
         """
         if name in self.curves:
             self.remove_curve(name)
         curve = VMobject(stroke_color=colour, stroke_width=stroke_width)
-        curve.set_points_as_corners(self.points_for(xs, ys))
+        if hide_outside:
+            self._hidden_outside.add(name)
+            curve.set_points(self.visible_path(xs, ys))
+        else:
+            self._hidden_outside.discard(name)
+            curve.set_points_as_corners(self.points_for(xs, ys))
         if dashed:
             dashes = DashedVMobject(curve, num_dashes=_dash_count(curve))
             dashes.set_stroke(colour, stroke_width)
@@ -146,6 +189,8 @@ class FunctionPlot(VGroup):
     def set_curve(self, name: str, xs: np.ndarray, ys: np.ndarray) -> VMobject:
         """Move curve ``name`` onto new data, keeping the same mobject."""
         curve = self.curves[name]
+        if name in self._hidden_outside:
+            return curve.set_points(self.visible_path(xs, ys))
         points = self.points_for(xs, ys)
         if isinstance(curve, DashedVMobject):
             line = VMobject().set_points_as_corners(points)
@@ -163,6 +208,7 @@ class FunctionPlot(VGroup):
     def remove_curve(self, name: str) -> VMobject:
         """Take curve ``name`` off the plot and return it."""
         curve = self.curves.pop(name)
+        self._hidden_outside.discard(name)
         self.remove(curve)
         return curve
 

@@ -168,7 +168,7 @@ class UniversalApproximation(NetreelScene):
         self.drawn = self.diagram.shown[1] if self.options.contributions else []
         for j in self.drawn:
             curve = self.plot.add_curve(f"neuron{j}", trace.grid, trace.contributions[0, j],
-                                        theme.neuron_colour(j), stroke_width=2)
+                                        theme.neuron_colour(j), stroke_width=2, hide_outside=True)
             curve.set_stroke(opacity=0.75)
         self.plot.add_curve("output", trace.grid, trace.outputs[0], theme.output, stroke_width=5)
         # On top of the output, so a good fit reads as grey dashes over yellow.
@@ -176,7 +176,7 @@ class UniversalApproximation(NetreelScene):
         self.legend = curve_legend(theme, "each neuron's share" if self.options.contributions else "")
         self.legend.next_to(self.plot, UP, buff=0.2).align_to(self.plot.axes, LEFT)
 
-        self.diagram.move_to([right - 2.3, top - 1.75, 0])
+        self.diagram.move_to([right - 2.3, top - 1.85, 0])  # its name line stays inside the margin
         self.network_label = label(_describe(trace), theme.muted, 20).next_to(self.diagram, UP, buff=0.15)
 
         self.step_value = Readout(theme.text, 24, f"{int(trace.steps[-1]):,}")
@@ -244,20 +244,17 @@ class UniversalApproximation(NetreelScene):
         self._show(last)
 
     def _screen_points(self) -> None:
-        """Scene points of every curve at every trace frame, mapped once (one numpy call each)."""
+        """Scene points of the output at every trace frame, mapped once (one numpy call)."""
         trace, plot = self.trace, self.plot
         frames, size = trace.outputs.shape
         self.output_points = plot.points_for(np.tile(trace.grid, frames), trace.outputs).reshape(frames, size, 3)
-        shares = trace.contributions[:, self.drawn]
-        if shares.size:
-            self.share_points = plot.points_for(np.tile(trace.grid, shares.shape[0] * shares.shape[1]), shares)
-            self.share_points = self.share_points.reshape(*shares.shape, 3)
 
     def _show(self, index: int) -> None:
         trace, plot = self.trace, self.plot
         plot.curve("output").set_points_as_corners(self.output_points[index])
-        for k, j in enumerate(self.drawn):
-            plot.curve(f"neuron{j}").set_points_as_corners(self.share_points[index, k])
+        for j in self.drawn:
+            # cut where a share leaves the plot (see FunctionPlot.visible_path)
+            plot.set_curve(f"neuron{j}", trace.grid, trace.contributions[index, j])
         self.diagram.update_from(self._params(index))
         self.loss_chart.set_data(trace.steps[: index + 1], trace.loss[: index + 1])
         self.step_value.show(f"{int(trace.steps[index]):,}")
@@ -279,7 +276,7 @@ def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
     """Visible y range: target, final fit and (within reason) contributions, on a tick step.
 
     Contributions can be much larger than the target (neurons that cancel out); they
-    widen the range by at most half the target's span each way and are clipped beyond.
+    widen the range by at most half the target's span each way and are cut off beyond.
     """
     fit = np.concatenate([trace.target[np.isfinite(trace.target)], trace.outputs[-1]])
     low, high = float(fit.min()), float(fit.max())
