@@ -23,6 +23,9 @@ from manim import (
     UL,
     UP,
     Animation,
+    AnimationGroup,
+    Circle,
+    Circumscribe,
     FadeIn,
     FadeOut,
     Indicate,
@@ -58,6 +61,8 @@ NET_SPAN = (5.3, 4.2)
 PANEL_LEFT = 0.85
 PANEL_TOP = 3.45
 VALUE_SIZE = 19
+#: Size of a value inside a neuron of the largest radius: "−1.293" still clears the circle at 480p.
+INSIDE_SIZE = 17.5
 PANEL_SIZE = 22
 
 
@@ -238,7 +243,7 @@ class Backpropagation(NetreelScene):
         for layer, size in enumerate(n.layer_sizes):
             for j in range(size):
                 circle = self.diagram.neuron(layer, j)
-                inside = _Value(n.activations[layer][j], t.text, t, patch=False, size=VALUE_SIZE * radius / max(RADIUS.values()))
+                inside = _Value(n.activations[layer][j], t.text, t, patch=False, size=INSIDE_SIZE * radius / max(RADIUS.values()))
                 self.a_values[layer, j] = inside.move_to(circle)
                 if layer:
                     z = _Value(n.zs[layer - 1][j], t.text, t, prefix="z =")
@@ -369,7 +374,7 @@ class Backpropagation(NetreelScene):
                 anims.append(self._reveal(*(next(rows) for _ in worked[layer])))
             self.play(*anims)
             if layer in worked:
-                self.play(Indicate(self._neuron(layer, c.j if layer < self.last else 0), color=t.accent))
+                self.play(self._indicate(self._neuron(layer, c.j if layer < self.last else 0), t.accent))
             self.wait(1.0 if layer in worked else 0.4)
         self.wait(1.5)
 
@@ -383,7 +388,7 @@ class Backpropagation(NetreelScene):
         )
         self._say("how wrong is it? the loss squares the gap to the target")
         self._new_panel(*panel)
-        self.play(Indicate(self.a_values[self.last, 0], color=t.output), Indicate(self.target_value, color=t.target))
+        self.play(self._indicate(self.a_values[self.last, 0], t.output), self._indicate(self.target_value, t.target))
         self.play(FadeIn(self.loss_value, shift=0.1 * DOWN))
         self.wait(2.0)
 
@@ -409,7 +414,7 @@ class Backpropagation(NetreelScene):
             if layer == self.last - 1:
                 anims.append(self._reveal(panel[4]))
             if hidden and layer == c.layer + 1:
-                anims += [self._reveal(panel[5]), Indicate(self._neuron(layer, c.j), color=t.accent)]
+                anims += [self._reveal(panel[5]), self._indicate(self._neuron(layer, c.j), t.accent)]
             self.play(*anims)
             self.wait(1.0)
         self.wait(1.5)
@@ -433,13 +438,13 @@ class Backpropagation(NetreelScene):
         columns = [VGroup(fractions[0])] + [VGroup(f, v).arrange(DOWN, buff=0.2) for f, v in zip(fractions[1:], values)]
         operators = [markup(op, t.text, 28) for op in ("=", "·", "·")]
         equation = VGroup(*(m for pair in zip(columns, operators + [VGroup()]) for m in pair))
-        equation.arrange(RIGHT, buff=0.3, aligned_edge=UP)
+        equation.arrange(RIGHT, buff=0.18, aligned_edge=UP)  # fits the panel unshrunk, so the notes stay legible
         for op in operators:
             op.set_y(fractions[0][1].get_y())
         lines = [
             f"∂L/∂w = {' × '.join(_factor(v) for *_, v, _ in factors)} = <b>{shown(c.gradient)}</b>",
-            f"= δ × input = {_factor(n.deltas[c.layer][c.j])} × {_factor(c.input)}"
-            "    <span size='small'>as backprop found</span>",
+            f"= δ × input = {_factor(n.deltas[c.layer][c.j])} × {_factor(c.input)}",
+            "<span size='small'>(with the δ backprop found)</span>",
         ]
         self.panel_text.extend(lines)
         rows = VGroup(
@@ -447,6 +452,7 @@ class Backpropagation(NetreelScene):
             equation,
             markup(lines[0], t.text, PANEL_SIZE),
             markup(lines[1], t.muted, 22),
+            markup(lines[2], t.muted, 22),
         )
         self._place(rows)
         self._say("the chain rule: multiply the blame along one weight's path")
@@ -462,11 +468,11 @@ class Backpropagation(NetreelScene):
             self.a_values[c.layer, c.i],
         ]
         for value, where in zip(values, sources):
-            self.play(self._reveal(value), Indicate(where, color=t.accent), run_time=1.0)
+            self.play(self._reveal(value), self._indicate(where, t.accent), run_time=1.0)
             self.wait(0.8)
         self.play(self._reveal(rows[2]))
         self.wait(1.2)
-        self.play(self._reveal(rows[3]), Indicate(self.delta_values[c.layer + 1, c.j], color=t.accent))
+        self.play(self._reveal(rows[3], rows[4]), self._indicate(self.delta_values[c.layer + 1, c.j], t.accent))
         self.wait(2.5)
 
     def all_gradients(self) -> None:
@@ -474,7 +480,8 @@ class Backpropagation(NetreelScene):
             "5 · Every weight's gradient",
             "∂L/∂w = input × δ",
             "<span size='small'>a at its left end × δ at its right end</span>",
-            "∂L/∂b = δ    <span size='small'>a bias is a weight on a constant input 1</span>",
+            "∂L/∂b = δ",
+            "<span size='small'>a bias is a weight on a constant input 1</span>",
         )
         self._say("every weight gets its gradient the same way: input × δ")
         self._new_panel(*panel)
@@ -537,6 +544,31 @@ class Backpropagation(NetreelScene):
         self.wait(2.5)
 
     # ------------------------------------------------------------ animation helpers
+
+    @staticmethod
+    def _indicate(target: Mobject, colour: str) -> Animation:
+        """Highlight ``target``'s values (their digits pulse in ``colour``) and circles (an outline runs round).
+
+        Never recolours a value's background patch or a neuron's fill: a plain
+        ``Indicate`` turns those into solid blocks that hide the numbers.
+        """
+        values: list[_Value] = []
+        circles: list[Circle] = []
+
+        def walk(mobject: Mobject) -> None:
+            if isinstance(mobject, _Value):
+                values.append(mobject)
+            elif isinstance(mobject, Circle):
+                circles.append(mobject)
+            else:
+                for part in mobject.submobjects:
+                    walk(part)
+
+        walk(target)
+        return AnimationGroup(
+            *(Indicate(VGroup(v.prefix, v.number), color=colour, scale_factor=1.1) for v in values),
+            *(Circumscribe(c, Circle, color=colour, buff=0.06) for c in circles),
+        )
 
     def _flash(self, edge: Line, colour: str, *, backwards: bool = False) -> Animation:
         """A highlight travelling along ``edge`` (from its end if ``backwards``)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Text, VGroup, VMobject
 
 from .function_plot import _nice_step, _ticks
 from .text import label
@@ -18,10 +18,21 @@ from .theme import Theme
 __all__ = ["LossCurve"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_EXPONENT_SCALE = 1.4
 
 
 def _power_of_ten(exponent: int) -> str:
     return "1" if exponent == 0 else "10" if exponent == 1 else "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _power_label(exponent: int, colour: str, size: float) -> Text:
+    """``10⁻³`` as one Text, its exponent enlarged: DejaVu's superscripts are too small to read at 480p."""
+    tag = label(_power_of_ten(exponent), colour, size)
+    if len(tag) > 2:
+        exponent_glyphs = VGroup(*tag[2:])
+        exponent_glyphs.scale(_EXPONENT_SCALE, about_edge=DOWN + LEFT)
+        exponent_glyphs.next_to(tag[1], RIGHT, buff=0.03).align_to(tag[1], UP).shift(0.06 * size / 16 * UP)
+    return tag
 
 
 class LossCurve(VGroup):
@@ -73,8 +84,11 @@ class LossCurve(VGroup):
         )
         self.tick_labels = VGroup()
         for value in _ticks(y_range, skip_zero=False):
-            text = _power_of_ten(int(round(value + self.offset))) if log else f"{value + self.offset:g}"
-            tag = label(text, theme.muted, font_size).next_to(self.axes.y_axis.n2p(value), LEFT, buff=0.1)
+            if log:
+                tag = _power_label(int(round(value + self.offset)), theme.muted, font_size)
+            else:
+                tag = label(f"{value + self.offset:g}", theme.muted, font_size)
+            tag.next_to(self.axes.y_axis.n2p(value), LEFT, buff=0.16)  # clear of the tick mark
             self.tick_labels.add(tag)
         for value, edge in ((0.0, LEFT), (float(max_step), RIGHT)):
             tag = label(f"{int(value):,}", theme.muted, font_size)

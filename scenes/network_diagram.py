@@ -167,14 +167,14 @@ class NetworkDiagram(VGroup):
         tag = VGroup(markup(text, self.theme.text, size))
         if value:
             tag.add(markup("=", self.theme.text, size), number(0.0, self.theme.text, 1, size))
-            tag.arrange(buff=0.08)
+            tag.arrange(buff=0.12)
             tag[2].set_value(float(self.params[layer][0][i, j]))
             self._values.append(((layer, i, j), tag[2]))
         point = edge.point_from_proportion(along)
         direction = edge.get_unit_vector()
         normal = np.array([-direction[1], direction[0], 0.0]) * side
         reach = abs(normal[0]) * tag.width / 2 + abs(normal[1]) * tag.height / 2
-        tag.move_to(point + normal * (reach + 0.1))
+        tag.move_to(point + normal * (reach + 0.16))  # clear of a thick edge, and of a value that grows wider
         self.edge_labels.add(tag)
         return tag
 

@@ -79,7 +79,7 @@ class NeuronAsFunction(NetreelScene):
     def construct(self) -> None:
         o, theme = self.options, self.theme
         self.caption = Caption(theme)
-        self.diagram = NeuronDiagram([o.w], o.b, theme, activation=o.activation, width=5.6, height=2.0,
+        self.diagram = NeuronDiagram([o.w], o.b, theme, activation=o.activation, width=5.6, height=2.8,
                                      font_size=22, output_decimals=2)
         self.diagram.to_edge(LEFT, buff=0.5).shift(0.4 * UP)
         self.plot = FunctionPlot(X_RANGE, (-1.25, 1.25, 0.5), theme, width=5.6, height=4.2, y_label="g(w·x + b)",
@@ -125,7 +125,7 @@ class NeuronAsFunction(NetreelScene):
         """Dashed line at the step, x = -b/w, with its position ticking underneath."""
         line = self.plot.vertical_line(0.0, self.theme.accent)
         value = number(0.0, self.theme.accent, 2, 20)
-        tag = VGroup(label("x = -b/w =", self.theme.accent, 20), value).arrange(RIGHT, buff=0.08)
+        tag = VGroup(label("x = -b/w =", self.theme.accent, 20), value).arrange(RIGHT, buff=0.12)
         marker = VGroup(line, tag)
 
         def place(_) -> None:
