@@ -33,7 +33,7 @@ from manim import (
 
 import netcore
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot, _nice_step
+from scenes.function_plot import FunctionPlot, nice_range, nice_step
 from scenes.network_diagram import NetworkDiagram
 from scenes.text import FRAME_MARGIN, Caption, label, number
 from scenes.universal_approximation import curve_legend, merge_dashes, target_function
@@ -103,7 +103,7 @@ class BumpConstruction(NetreelScene):
         theme = self.theme
         low, high = self.options.interval
         self.caption = Caption(theme)
-        self.plot = FunctionPlot((low, high, _nice_step(high - low)), _y_range(self.f(self.xs)), theme,
+        self.plot = FunctionPlot((low, high, nice_step(high - low)), _y_range(self.f(self.xs)), theme,
                                  width=7.4, height=4.9, y_label="", labels_at_edges=True)
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
         self.legend = curve_legend(theme, "one bump each")
@@ -266,6 +266,4 @@ class _ErrorTable(VGroup):
 def _y_range(values: np.ndarray) -> tuple[float, float, float]:
     """Visible y range: f, the step's 0 to 1, and a little room, on a tick step."""
     low, high = min(float(values.min()), 0.0), max(float(values.max()), 1.0)
-    pad = 0.08 * (high - low)
-    step = _nice_step(high - low)
-    return (np.floor((low - pad) / step) * step, np.ceil((high + pad) / step) * step, step)
+    return nice_range(low, high, 0.08)

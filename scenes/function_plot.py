@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 
-from .text import _GLYPH, label
+from .text import label, number_text
 from .theme import Theme
 
-__all__ = ["FunctionPlot"]
+__all__ = ["FunctionPlot", "nice_step", "nice_range"]
 
 
 class FunctionPlot(VGroup):
@@ -66,7 +66,7 @@ class FunctionPlot(VGroup):
             axis_config={
                 "color": theme.muted,
                 "stroke_width": 2,
-                "label_constructor": _GLYPH,
+                "label_constructor": number_text,
                 "font_size": tick_size,
                 "include_numbers": False,
             },
@@ -229,15 +229,24 @@ def _full_range(bounds: Sequence[float]) -> list[float]:
     low, high = float(bounds[0]), float(bounds[1])
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"a range needs finite min < max, got {tuple(bounds)}")
-    step = float(bounds[2]) if len(bounds) == 3 else _nice_step(high - low)
+    step = float(bounds[2]) if len(bounds) == 3 else nice_step(high - low)
     return [low, high, step]
 
 
-def _nice_step(span: float) -> float:
+def nice_step(span: float) -> float:
     """A 1/2/5 x 10^k tick step giving about four to eight ticks."""
     raw = span / 5
     power = 10 ** np.floor(np.log10(raw))
     return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
+
+
+def nice_range(low: float, high: float, pad: float) -> tuple[float, float, float]:
+    """``(low, high, step)`` for axes showing ``[low, high]`` with ``pad`` x its span of room,
+    widened to whole tick steps (a flat range still gets some height)."""
+    span = max(high - low, 1e-3)
+    pad *= span
+    step = nice_step(span)
+    return (float(np.floor((low - pad) / step) * step), float(np.ceil((high + pad) / step) * step), step)
 
 
 def _decimals(step: float) -> int:

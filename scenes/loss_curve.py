@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Text, VGroup, VMobject
 
-from .function_plot import _nice_step, _ticks
+from .function_plot import _ticks, nice_step
 from .text import label
 from .theme import Theme
 
@@ -75,9 +75,9 @@ class LossCurve(VGroup):
             y_range = [0.0, span, float(max(1, int(np.ceil(span / 4))))]  # at most ~5 labels
         else:
             self.offset = lo
-            y_range = [0.0, hi - lo, _nice_step(hi - lo)]
+            y_range = [0.0, hi - lo, nice_step(hi - lo)]
         self.y_range = y_range
-        x_range = [0.0, float(max_step), _nice_step(max_step)]
+        x_range = [0.0, float(max_step), nice_step(max_step)]
         self.axes = Axes(
             x_range=x_range, y_range=y_range, x_length=width, y_length=height, tips=False,
             axis_config={"color": theme.muted, "stroke_width": 2, "include_numbers": False},

@@ -24,7 +24,7 @@ from manim import (
 
 from .theme import FONT, MONO_FONT, Theme
 
-__all__ = ["label", "markup", "number", "Caption", "FRAME_MARGIN", "fit_width"]
+__all__ = ["number_text", "label", "markup", "number", "Caption", "FRAME_MARGIN", "fit_width"]
 
 #: Scene units kept free along every edge of the frame.
 FRAME_MARGIN = 0.35
@@ -47,12 +47,13 @@ def _light(text: Text) -> Text:
     return text
 
 
-def _glyph(string: str, **kwargs) -> Text:
-    """A DecimalNumber glyph. DecimalNumber caches glyphs by string alone, so every number shares one font."""
+def number_text(string: str, **kwargs) -> Text:
+    """Digits for DecimalNumber and tick labels (their ``mob_class`` / ``label_constructor``).
+
+    DecimalNumber caches glyphs by string alone, so every number shares one font.
+    """
     return _light(Text(string, font=FONT, **kwargs))
 
-
-_GLYPH = _glyph
 
 
 def label(
@@ -75,7 +76,7 @@ def number(
         value,
         num_decimal_places=decimals,
         include_sign=signed,
-        mob_class=_GLYPH,
+        mob_class=number_text,
         digit_buff_per_font_unit=_DIGIT_GAP,
         font_size=size,
         color=colour,

@@ -43,7 +43,7 @@ from manim import (
 
 import netcore
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot, _nice_step
+from scenes.function_plot import FunctionPlot, nice_range, nice_step
 from scenes.loss_curve import LossCurve
 from scenes.network_diagram import NetworkDiagram
 from scenes.text import FRAME_MARGIN, Caption, label
@@ -156,7 +156,7 @@ class UniversalApproximation(NetreelScene):
 
         x_range = (float(trace.grid[0]), float(trace.grid[-1]))
         self.plot = FunctionPlot(
-            (*x_range, _nice_step(x_range[1] - x_range[0])), _y_range(trace), theme,
+            (*x_range, nice_step(x_range[1] - x_range[0])), _y_range(trace), theme,
             width=7.4, height=4.9, y_label="", labels_at_edges=True,
         )
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
@@ -285,9 +285,7 @@ def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
         shares = trace.contributions[-1]
         low = max(min(low, float(shares.min())), low - reach)
         high = min(max(high, float(shares.max())), high + reach)
-    pad = 0.05 * max(high - low, 1e-3)
-    step = _nice_step(high - low)
-    return (np.floor((low - pad) / step) * step, np.ceil((high + pad) / step) * step, step)
+    return nice_range(low, high, 0.05)
 
 
 class Readout(VGroup):
