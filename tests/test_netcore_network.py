@@ -115,37 +115,22 @@ def test_gradcheck_leaves_network_unchanged():
     assert np.array_equal(net.flat, before)
 
 
-def test_deltas_are_dloss_dz():
-    """Nudge one example's z in each layer, finish the forward pass by hand, compare."""
+def _central_differences(loss_of, array, h=1e-6):
+    """d loss_of(array) / d array, one entry nudged at a time."""
+    numeric = np.empty_like(array)
+    for idx in np.ndindex(array.shape):
+        up, down = array.copy(), array.copy()
+        up[idx] += h
+        down[idx] -= h
+        numeric[idx] = (loss_of(up) - loss_of(down)) / (2 * h)
+    return numeric
+
+
+def _deep_net_and_loss_from_layer():
+    """A tanh network, its gradients, its activations per layer, and the loss as a
+    function of layer ``l``'s activations (the forward pass finished by hand)."""
     net = nc.Network([2, 4, 3, 1], activation="tanh", seed=8)
     x, y = _data([2, 4, 3, 1], n=5)
-    grads = net.gradients(x, y)
-    gs = [net.activation] * 2 + [net.output_activation]
-
-    def loss_from(layer, z):
-        a = gs[layer].f(z)
-        for (W, b), g in zip(net.params[layer + 1:], gs[layer + 1:]):
-            a = g.f(a @ W + b)
-        return nc.mse.value(a, y)
-
-    h = 1e-6
-    for layer, z in enumerate(grads.forward.zs):
-        numeric = np.empty_like(z)
-        for idx in np.ndindex(z.shape):
-            up, down = z.copy(), z.copy()
-            up[idx] += h
-            down[idx] -= h
-            numeric[idx] = (loss_from(layer, up) - loss_from(layer, down)) / (2 * h)
-        np.testing.assert_allclose(grads.deltas[layer], numeric, rtol=1e-6, atol=1e-10)
-
-
-
-def test_activation_grads_are_dloss_da():
-    """Nudge one example's activations in each layer, finish the forward pass, compare."""
-    net = nc.Network([2, 4, 3, 1], activation="tanh", seed=8)
-    x, y = _data([2, 4, 3, 1], n=5)
-    grads = net.gradients(x, y)
-
     gs = [net.activation] * 2 + [net.output_activation]
 
     def loss_from(layer, a):
@@ -153,17 +138,26 @@ def test_activation_grads_are_dloss_da():
             a = g.f(a @ W + b)
         return nc.mse.value(a, y)
 
-    h = 1e-6
+    return net.gradients(x, y), gs, loss_from
+
+
+def test_deltas_are_dloss_dz():
+    """Nudge one example's z in each layer, finish the forward pass by hand, compare."""
+    grads, gs, loss_from = _deep_net_and_loss_from_layer()
+    for layer, z in enumerate(grads.forward.zs):
+        numeric = _central_differences(lambda z_: loss_from(layer, gs[layer].f(z_)), z)
+        np.testing.assert_allclose(grads.deltas[layer], numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_activation_grads_are_dloss_da():
+    """Nudge one example's activations in each layer, finish the forward pass, compare."""
+    grads, gs, loss_from = _deep_net_and_loss_from_layer()
     for layer, a in enumerate(grads.forward.activations[1:]):
-        numeric = np.empty_like(a)
-        for idx in np.ndindex(a.shape):
-            up, down = a.copy(), a.copy()
-            up[idx] += h
-            down[idx] -= h
-            numeric[idx] = (loss_from(layer, up) - loss_from(layer, down)) / (2 * h)
+        numeric = _central_differences(lambda a_: loss_from(layer, a_), a)
         np.testing.assert_allclose(grads.activation_grads[layer], numeric, rtol=1e-6, atol=1e-10)
         slope = gs[layer].df(grads.forward.zs[layer])
         np.testing.assert_allclose(grads.deltas[layer], grads.activation_grads[layer] * slope)
+
 
 def test_backprop_gradients_against_a_reference_formula():
     """A one-hidden-layer network's gradients written out in full."""
