@@ -22,11 +22,12 @@ import av
 from manim import tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from scenes.cli import QUALITIES
-from scenes.explainer import concat_videos, story_jobs
+from scenes.cli.settings import QUALITIES
+from scenes.cli.story import story_jobs
+from scenes.output.render import manim_settings, render_scene, run_jobs
+from scenes.output.video import concat_videos
+from scenes.output.writers import FrameStore, GifSettings, format_size, write_gif
 from scenes.registry import find_scene
-from scenes.render import manim_settings, render_scene, run_jobs
-from scenes.writers import FrameStore, GifSettings, format_size, write_gif
 
 
 def video_seconds(path: Path) -> float:

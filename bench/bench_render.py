@@ -21,8 +21,8 @@ from pathlib import Path
 
 import netcore
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.render import render_scene
-from scenes.universal_approximation import (
+from scenes.output.render import render_scene
+from scenes.story.universal_approximation import (
     INTRO_SECONDS,
     OUTRO_SECONDS,
     UniversalApproximation,

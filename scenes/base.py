@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+import numpy as np
 from manim import Scene
+
+import netcore
 
 from .theme import Theme, get_theme
 
-__all__ = ["option", "SceneOptions", "NetreelScene", "flag_name"]
+__all__ = ["option", "SceneOptions", "NetreelScene", "flag_name", "target_function"]
 
 
 def option(
@@ -90,6 +94,14 @@ class SceneOptions:
 
     def check(self) -> None:
         """Checks that involve several fields; override in subclasses."""
+
+
+def target_function(text: str) -> Callable[[np.ndarray], np.ndarray]:
+    """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag."""
+    try:
+        return netcore.parse_target(text)
+    except netcore.TargetError as error:
+        raise netcore.TargetError(f"--target: {error}") from None
 
 
 class NetreelScene(Scene):

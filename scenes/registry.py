@@ -15,12 +15,12 @@ __all__ = ["SCENE_PATHS", "scenes", "find_scene", "UnknownScene"]
 
 #: ``module:Class`` of every scene, in story order.
 SCENE_PATHS: tuple[str, ...] = (
-    "scenes.neuron_anatomy:NeuronAnatomy",
-    "scenes.neuron_as_function:NeuronAsFunction",
-    "scenes.superposition:Superposition",
-    "scenes.bump_construction:BumpConstruction",
-    "scenes.universal_approximation:UniversalApproximation",
-    "scenes.backpropagation:Backpropagation",
+    "scenes.story.neuron_anatomy:NeuronAnatomy",
+    "scenes.story.neuron_as_function:NeuronAsFunction",
+    "scenes.story.superposition:Superposition",
+    "scenes.story.bump_construction:BumpConstruction",
+    "scenes.story.universal_approximation:UniversalApproximation",
+    "scenes.story.backprop.scene:Backpropagation",
 )
 
 _loaded: dict[str, type[NetreelScene]] | None = None

@@ -8,7 +8,6 @@ frame is cheap (building a new ``Text`` per frame is not).
 
 from __future__ import annotations
 
-
 from manim import (
     DOWN,
     Animation,

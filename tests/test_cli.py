@@ -8,15 +8,17 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import test_cli_support
 from click.testing import CliRunner
 from PIL import Image, ImageSequence
-
-import scenes.cli as cli
-import scenes.registry as registry
-import test_cli_support
-from scenes.cli import TupleShape, main
-from scenes.render import JobFailed, JobResult
 from test_cli_support import OtherScene, TinyScene
+
+import scenes.cli.options as cli_options
+import scenes.cli.plans as cli_plans
+import scenes.registry as registry
+from scenes.cli import main
+from scenes.cli.options import TupleShape
+from scenes.output.render import JobFailed, JobResult
 
 STORY = ("neuron", "function", "superposition", "bumps", "uat", "backprop")
 
@@ -47,7 +49,7 @@ def captured(monkeypatch):
             results.append(JobResult(movie=path, gif=path, png=path))
         return results
 
-    monkeypatch.setattr(cli, "run_jobs", fake_run_jobs)
+    monkeypatch.setattr(cli_plans, "run_jobs", fake_run_jobs)
     return seen
 
 
@@ -78,7 +80,7 @@ def test_registry_lists_the_six_scenes_in_story_order():
         assert registry.find_scene(scene.__name__.lower()) is scene
         assert scene.description
         scene.Options().validate()
-        for item in cli.scene_fields(scene):  # no clash with common flags; defaults round-trip
+        for item in cli_options.scene_fields(scene):  # no clash with common flags; defaults round-trip
             if item.shape is not None:
                 assert item.shape.parse(item.shape.format(item.default)) == tuple(item.default)
     with pytest.raises(registry.UnknownScene, match="known: neuron, function"):
@@ -86,7 +88,7 @@ def test_registry_lists_the_six_scenes_in_story_order():
 
 
 def test_explainer_tells_every_scene_once_in_order():
-    from scenes.explainer import SECTIONS
+    from scenes.cli.story import SECTIONS
 
     assert tuple(section.name for section in SECTIONS) == STORY
 
@@ -229,7 +231,7 @@ def test_errors_while_rendering_are_one_line(tiny, workdir, monkeypatch, error, 
     def failing(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(cli, "run_jobs", failing)
+    monkeypatch.setattr(cli_plans, "run_jobs", failing)
     assert_error(run("render", "tiny"), *fragments)
 
 
@@ -239,7 +241,7 @@ def test_training_diverged_from_netcore_itself(tiny, workdir, monkeypatch):
     def failing(*args, **kwargs):
         raise netcore.TrainingDiverged(12, 50.0, float("inf"))
 
-    monkeypatch.setattr(cli, "run_jobs", failing)
+    monkeypatch.setattr(cli_plans, "run_jobs", failing)
     assert_error(run("render", "tiny"), "diverged", "learning rate")
 
 
@@ -322,7 +324,7 @@ def tiny_story(monkeypatch):
 
 def test_explainer_plan(tiny_story, workdir, captured, monkeypatch):
     joined = []
-    monkeypatch.setattr("scenes.explainer.concat_videos", lambda paths, target: (joined.extend(paths), target.write_bytes(b"v")))
+    monkeypatch.setattr("scenes.cli.commands.concat_videos", lambda paths, target: (joined.extend(paths), target.write_bytes(b"v")))
     result = run("explainer", "--gifs", "-q", "l", "--seed", "5")
     assert result.exit_code == 0, result.output
     scenes_ = [job.scene.split(":")[1] for job in captured]

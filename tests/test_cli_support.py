@@ -8,7 +8,7 @@ import numpy as np
 from manim import LEFT, RIGHT, Dot, Square
 
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.render import render_frames
+from scenes.output.render import render_frames
 
 
 @dataclass

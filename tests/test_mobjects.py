@@ -5,10 +5,10 @@ import pytest
 from manim import AnimationGroup, DashedVMobject, FadeIn, ManimColor, Text, config
 
 from netcore import Network, superposition
-from scenes.function_plot import FunctionPlot
-from scenes.loss_curve import LossCurve
-from scenes.network_diagram import NetworkDiagram, edge_width
-from scenes.neuron_diagram import NeuronDiagram
+from scenes.mobjects.function_plot import FunctionPlot
+from scenes.mobjects.loss_curve import LossCurve
+from scenes.mobjects.network_diagram import NetworkDiagram, edge_width
+from scenes.mobjects.neuron_diagram import NeuronDiagram
 from scenes.text import FRAME_MARGIN, Caption, label, number
 from scenes.theme import THEMES
 

@@ -7,9 +7,13 @@ import pytest
 from manim import config
 
 from netcore import Network, gradcheck, sigmoid
-from scenes.backprop_numbers import DECIMALS, LOSS_DECIMALS, backprop_numbers, shown
-from scenes.backpropagation import LAYOUTS, Backpropagation, BackpropOptions
-from scenes.render import render_frames
+from scenes.output.render import render_frames
+from scenes.story.backprop.numbers import (
+    DECIMALS,
+    LOSS_DECIMALS,
+    shown,
+)
+from scenes.story.backprop.scene import LAYOUTS, Backpropagation, BackpropOptions
 from scenes.text import FRAME_MARGIN
 
 

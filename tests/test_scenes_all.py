@@ -5,11 +5,14 @@ import numpy as np
 import pytest
 from manim import VMobject, config
 
-from scenes.explainer import TitleCard
+from scenes.output.render import render_frames
 from scenes.registry import scenes
-from scenes.render import render_frames
+from scenes.story.title_card import TitleCard
+from scenes.story.universal_approximation import (
+    UniversalApproximation,
+    UniversalApproximationOptions,
+)
 from scenes.text import FRAME_MARGIN
-from scenes.universal_approximation import UniversalApproximation, UniversalApproximationOptions
 
 
 class InFrame:

@@ -11,10 +11,15 @@ import pytest
 from manim import ManimColor
 
 from netcore import Network
-from scenes.neuron_anatomy import NeuronAnatomy, NeuronAnatomyOptions
-from scenes.neuron_as_function import PROBE, GRID, NeuronAsFunction, NeuronAsFunctionOptions
-from scenes.render import render_frames, scene_to_pixel
-from scenes.superposition import Superposition, SuperpositionOptions
+from scenes.output.render import render_frames, scene_to_pixel
+from scenes.story.neuron_anatomy import NeuronAnatomy, NeuronAnatomyOptions
+from scenes.story.neuron_as_function import (
+    GRID,
+    PROBE,
+    NeuronAsFunction,
+    NeuronAsFunctionOptions,
+)
+from scenes.story.superposition import Superposition, SuperpositionOptions
 from scenes.theme import THEMES
 
 WIDTH, HEIGHT = 160, 90

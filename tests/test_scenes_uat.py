@@ -5,16 +5,16 @@ import pytest
 from manim import LEFT, ORIGIN, ManimColor, Text
 
 import netcore
-from scenes.bump_construction import BumpConstruction, BumpConstructionOptions
-from scenes.render import render_frames, scene_to_pixel
-from scenes.theme import MONO_FONT, THEMES
-from scenes.universal_approximation import (
+from scenes.mobjects.readouts import Readout
+from scenes.output.render import render_frames, scene_to_pixel
+from scenes.story.bump_construction import BumpConstruction, BumpConstructionOptions
+from scenes.story.universal_approximation import (
     INTRO_SECONDS,
     OUTRO_SECONDS,
-    Readout,
     UniversalApproximation,
     UniversalApproximationOptions,
 )
+from scenes.theme import MONO_FONT, THEMES
 
 FPS = 5
 #: At 5 fps the intro is 10 frames and the outro 13 (2.0 s and 2.6 s).

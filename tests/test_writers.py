@@ -10,11 +10,19 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from scenes.writers import (
-    FrameStore, GifSettings, GifTooLarge, atomic_path, encode_gif, fit_gif, format_size,
-    parse_size, write_gif, write_png,
+from scenes.output.writers import (
+    FrameStore,
+    GifSettings,
+    GifTooLarge,
+    _schedule,
+    atomic_path,
+    encode_gif,
+    fit_gif,
+    format_size,
+    parse_size,
+    write_gif,
+    write_png,
 )
-from scenes.writers import _schedule
 
 
 def moving_dot(n: int = 20, height: int = 36, width: int = 64, hold: int = 0) -> list[np.ndarray]:

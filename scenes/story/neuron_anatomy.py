@@ -14,7 +14,7 @@ from manim import UP, FadeIn, Indicate, ValueTracker, linear
 
 from netcore import Network
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.neuron_diagram import NeuronDiagram
+from scenes.mobjects.neuron_diagram import NeuronDiagram
 from scenes.text import Caption
 
 __all__ = ["NeuronAnatomy", "NeuronAnatomyOptions"]

@@ -26,8 +26,8 @@ from manim import config, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from .base import NetreelScene, SceneOptions
-from .theme import Theme
+from ..base import NetreelScene, SceneOptions
+from ..theme import Theme
 from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, write_png
 
 __all__ = [

@@ -41,10 +41,16 @@ from manim import (
 )
 
 from netcore import Network, TrainingDiverged
-from scenes.backprop_numbers import DECIMALS, LOSS_DECIMALS, BackpropNumbers, backprop_numbers, shown
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.loss_curve import LossCurve
-from scenes.network_diagram import NetworkDiagram
+from scenes.mobjects.loss_curve import LossCurve
+from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.story.backprop.numbers import (
+    DECIMALS,
+    LOSS_DECIMALS,
+    BackpropNumbers,
+    backprop_numbers,
+    shown,
+)
 from scenes.text import FRAME_MARGIN, Caption, fit_width, label, markup, number
 from scenes.theme import Theme
 

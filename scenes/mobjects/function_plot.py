@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 
-from .text import label, number_text
-from .theme import Theme
+from ..text import label, number_text
+from ..theme import Theme
 
-__all__ = ["FunctionPlot", "nice_step", "nice_range"]
+__all__ = ["FunctionPlot", "nice_step", "nice_range", "merge_dashes"]
 
 
 class FunctionPlot(VGroup):
@@ -264,3 +264,10 @@ def _dash_count(curve: VMobject) -> int:
     # about five dashes per scene unit, whatever the curve's length
     start, end = curve.get_start(), curve.get_end()
     return max(8, int(5 * max(curve.width, np.linalg.norm(end - start))))
+
+
+def merge_dashes(dashes: VMobject) -> VMobject:
+    """Make a group of dashes one path of many pieces, drawn in one Cairo call instead of one per dash."""
+    points = np.concatenate([dash.points for dash in dashes.submobjects])
+    dashes.remove(*dashes.submobjects)
+    return dashes.set_points(points)

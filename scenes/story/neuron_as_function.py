@@ -14,12 +14,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Transform, ValueTracker, VGroup, linear
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Dot,
+    FadeIn,
+    Transform,
+    ValueTracker,
+    VGroup,
+    linear,
+)
 
 from netcore import Network, step_position
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot
-from scenes.neuron_diagram import NeuronDiagram
+from scenes.mobjects.function_plot import FunctionPlot
+from scenes.mobjects.neuron_diagram import NeuronDiagram
 from scenes.text import Caption, label, number
 
 __all__ = ["NeuronAsFunction", "NeuronAsFunctionOptions"]

@@ -11,10 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, Circle, Dot, Line, ManimColor, VGroup, VMobject, interpolate_color
+from manim import (
+    DOWN,
+    Circle,
+    Dot,
+    Line,
+    ManimColor,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
 
-from .text import markup, number
-from .theme import Theme
+from ..text import markup, number
+from ..theme import Theme
 
 __all__ = ["NetworkDiagram", "edge_width", "MIN_EDGE_WIDTH", "MAX_EDGE_WIDTH"]
 

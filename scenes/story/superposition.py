@@ -15,12 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeTransform, ValueTracker, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeTransform,
+    ValueTracker,
+    VGroup,
+    Write,
+)
 
 from netcore import superposition
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot
-from scenes.network_diagram import NetworkDiagram
+from scenes.mobjects.function_plot import FunctionPlot
+from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.text import Caption, fit_width, markup
 
 __all__ = ["Superposition", "SuperpositionOptions"]
@@ -81,10 +91,8 @@ class Superposition(NetreelScene):
         net = self.network(*first)
         self.diagram = NetworkDiagram(net, theme, width=4.2, height=3.0, neuron_radius=0.3, colour_hidden=True, labels=True)
         self.diagram.to_edge(LEFT, buff=0.9).shift(0.3 * UP)
-        tags = VGroup(
-            self.diagram.add_edge_label(1, 0, 0, "w<sub>11</sub>", value=True, side=1, along=0.45),
-            self.diagram.add_edge_label(1, 1, 0, "w<sub>21</sub>", value=True, side=-1, along=0.45),
-        )
+        self.diagram.add_edge_label(1, 0, 0, "w<sub>11</sub>", value=True, side=1, along=0.45)
+        self.diagram.add_edge_label(1, 1, 0, "w<sub>21</sub>", value=True, side=-1, along=0.45)
         names = VGroup(*(
             markup(f"g<sub>{j + 1}</sub>", theme.neuron_colour(j), 22).next_to(self.diagram.neuron(1, j), UP if j == 0 else DOWN, buff=0.1)
             for j in range(2)

@@ -16,43 +16,40 @@ Beats (fixed lengths, so frame counts are exact; see :data:`INTRO_SECONDS`):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    ORIGIN,
     RIGHT,
     UP,
     Create,
-    DashedLine,
     FadeIn,
-    Line,
-    Text,
     ValueTracker,
-    VectorizedPoint,
     VGroup,
-    VMobject,
     config,
     linear,
 )
 
 import netcore
-from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot, nice_range, nice_step
-from scenes.loss_curve import LossCurve
-from scenes.network_diagram import NetworkDiagram
+from scenes.base import NetreelScene, SceneOptions, option, target_function
+from scenes.mobjects.function_plot import (
+    FunctionPlot,
+    merge_dashes,
+    nice_range,
+    nice_step,
+)
+from scenes.mobjects.legend import curve_legend
+from scenes.mobjects.loss_curve import LossCurve
+from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.mobjects.readouts import Readout
 from scenes.text import FRAME_MARGIN, Caption, label
-from scenes.theme import MONO_FONT, Theme
 
 __all__ = [
     "UniversalApproximation", "UniversalApproximationOptions",
-    "INTRO_SECONDS", "OUTRO_SECONDS", "MAX_TRACE_FRAMES", "trace_frames", "curve_legend",
-    "target_function", "Readout", "merge_dashes",
+    "INTRO_SECONDS", "OUTRO_SECONDS", "MAX_TRACE_FRAMES", "trace_frames",
 ]
 
 _APPEAR_SECONDS = 1.4   # panels and target appear
@@ -98,14 +95,6 @@ class UniversalApproximationOptions(SceneOptions):
                 raise netcore.TargetError(f"--target: {self.target!r} is not finite everywhere on [-1, 1]")
         if self.trace and not Path(self.trace).is_file():
             raise ValueError(f"--trace: no such file {self.trace!r}")
-
-
-def target_function(text: str) -> Callable[[np.ndarray], np.ndarray]:
-    """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag."""
-    try:
-        return netcore.parse_target(text)
-    except netcore.TargetError as error:
-        raise netcore.TargetError(f"--target: {error}") from None
 
 
 def trace_frames(duration: float, fps: float) -> int:
@@ -288,53 +277,6 @@ def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
     return nice_range(low, high, 0.05)
 
 
-class Readout(VGroup):
-    """A line of digits drawn with pre-built monospaced glyphs.
-
-    :meth:`show` re-points a fixed row of glyph slots, so ticking it every frame builds
-    no mobject (``DecimalNumber.set_value`` rebuilds and deep-copies its digits: ~25 ms
-    a call here, the largest cost of a training frame).
-
-    Parameters
-    ----------
-    colour, size : glyph colour and font size.
-    widest : the longest text it will show (sets the number of slots and the layout width).
-    """
-
-    ALPHABET = "0123456789,.-"
-
-    def __init__(self, colour: str, size: float, widest: str) -> None:
-        glyphs = Text(self.ALPHABET, font=MONO_FONT, font_size=size)
-        pair = Text("00", font=MONO_FONT, font_size=size)
-        self.advance = (pair[1].get_center() - pair[0].get_center()) * RIGHT
-        origin = glyphs[0].get_center()
-        # Each glyph's outline relative to its cell, the same for every slot in a mono font.
-        self.shapes = {c: g.points - origin - i * self.advance for i, (c, g) in enumerate(zip(self.ALPHABET, glyphs))}
-        self.anchor = VectorizedPoint(origin)
-        self.slots = [VMobject(stroke_width=0, fill_color=colour, fill_opacity=1) for _ in widest]
-        super().__init__(self.anchor, *self.slots)
-        self.show(widest)
-
-    def show(self, text: str) -> Readout:
-        """Display ``text`` (characters from :attr:`ALPHABET`, at most as long as ``widest``)."""
-        if len(text) > len(self.slots):
-            raise ValueError(f"{text!r} is longer than the readout's {len(self.slots)} slots")
-        start = self.anchor.get_center()
-        for i, slot in enumerate(self.slots):
-            if i < len(text):
-                slot.set_points(self.shapes[text[i]] + start + i * self.advance)
-            else:
-                slot.clear_points()
-        return self
-
-
-def merge_dashes(dashes: VMobject) -> VMobject:
-    """Make a group of dashes one path of many pieces, drawn in one Cairo call instead of one per dash."""
-    points = np.concatenate([dash.points for dash in dashes.submobjects])
-    dashes.remove(*dashes.submobjects)
-    return dashes.set_points(points)
-
-
 def _loss_range(losses: np.ndarray) -> tuple[float, float]:
     finite = losses[np.isfinite(losses) & (losses > 0)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (1e-3, 1.0)
@@ -350,19 +292,3 @@ def _loss_decimals(losses: np.ndarray) -> int:
 def _describe(trace: netcore.Trace) -> str:
     hidden = trace.layer_sizes[1]
     return f"{hidden} {trace.activation} neuron{'s' * (hidden != 1)} · {trace.optimizer}"
-
-
-def curve_legend(theme: Theme, shares: str = "") -> VGroup:
-    """Keys for a fit: target (dashed), network output and, if ``shares`` names them, the neurons' parts."""
-    def key(colour: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
-        kind = partial(DashedLine, dash_length=0.1) if dashed else Line
-        line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=colour, stroke_width=width)
-        return VGroup(line, label(text, theme.muted, 20)).arrange(RIGHT, buff=0.12)
-
-    keys = [key(theme.target, "target", dashed=True), key(theme.output, "network output", width=5)]
-    if shares:
-        swatch = VGroup(*(Line(ORIGIN, 0.12 * RIGHT, stroke_width=3, stroke_color=theme.neuron_colour(j))
-                          for j in range(3)))
-        swatch.arrange(RIGHT, buff=0.04)
-        keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))
-    return VGroup(*keys).arrange(RIGHT, buff=0.45)

@@ -20,9 +20,9 @@ from manim import (
     Arrow,
     Circle,
     Line,
-    Text,
     ManimColor,
     RoundedRectangle,
+    Text,
     VGroup,
     VMobject,
     interpolate_color,
@@ -30,9 +30,9 @@ from manim import (
 
 from netcore import get_activation
 
+from ..text import label, markup, number
+from ..theme import Theme
 from .network_diagram import edge_width
-from .text import label, markup, number
-from .theme import Theme
 
 __all__ = ["NeuronDiagram"]
 

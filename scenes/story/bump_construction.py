@@ -32,11 +32,16 @@ from manim import (
 )
 
 import netcore
-from scenes.base import NetreelScene, SceneOptions, option
-from scenes.function_plot import FunctionPlot, nice_range, nice_step
-from scenes.network_diagram import NetworkDiagram
+from scenes.base import NetreelScene, SceneOptions, option, target_function
+from scenes.mobjects.function_plot import (
+    FunctionPlot,
+    merge_dashes,
+    nice_range,
+    nice_step,
+)
+from scenes.mobjects.legend import curve_legend
+from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.text import FRAME_MARGIN, Caption, label, number
-from scenes.universal_approximation import curve_legend, merge_dashes, target_function
 
 __all__ = ["BumpConstruction", "BumpConstructionOptions", "GRID_POINTS"]
 

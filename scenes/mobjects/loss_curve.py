@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Text, VGroup, VMobject
 
+from ..text import label
+from ..theme import Theme
 from .function_plot import _ticks, nice_step
-from .text import label
-from .theme import Theme
 
 __all__ = ["LossCurve"]
 

@@ -1,0 +1,257 @@
+"""The ``netreel`` command: list, render, explainer and trace.
+
+Every problem with the input (an unknown scene or flag, a bad value, an
+unreadable spec, an unwritable folder, a diverging training run) is one line
+on stderr starting with ``Error:`` and exit code 2; it is found before
+anything renders and no file is written. Files are written atomically and
+reported with their size.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..base import NetreelScene
+from ..output.render import JobResult
+from ..output.video import concat_videos
+from ..output.writers import FrameStore, fit_gif, format_size, write_gif
+from ..registry import UnknownScene, find_scene, scenes
+from .errors import NetreelError, one_line
+from .options import TupleShape, build_options, click_option, scene_fields
+from .plans import Plan, explain, plan_for, render_plans
+from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
+from .spec import read_spec
+from .story import SECTIONS, story_jobs
+
+__all__ = ["main"]
+
+
+class _Main(click.Group):
+    """Turns every error into one ``Error:`` line (no usage block, no traceback)."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            click.echo(f"Error: {one_line(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Error: interrupted; no file was written", err=True)
+            sys.exit(130)
+        sys.exit(0)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Animations, computed by a small numpy network, of how neurons network to learn."""
+
+
+@main.command("list")
+def list_scenes() -> None:
+    """Every scene with its description and parameters."""
+    for name, scene in scenes().items():
+        click.echo(f"{name} ({scene.__name__}): {scene.description}")
+        for item in scene_fields(scene):
+            click.echo(f"  {item.flag} {item.default_text()}")
+            click.echo(click.wrap_text(item.full_help(), initial_indent=" " * 6, subsequent_indent=" " * 6))
+        if "seed" in {f.name for f in fields(scene.Options)}:
+            click.echo("  --seed N\n      random seed (the common option)")
+        click.echo()
+    click.echo(
+        'Lists are one quoted argument: numbers separated by commas (--interval "-1,1"), '
+        'groups of numbers separated by spaces (--cases "1,1 1,-1").\n'
+        "Common options of every scene: netreel render SCENE --help."
+    )
+
+
+class _SceneGroup(click.Group):
+    """``netreel render SCENE``: one subcommand per scene, built from its options."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(scenes())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        try:
+            scene = find_scene(name)
+        except UnknownScene as error:
+            raise NetreelError(str(error)) from None
+        return _scene_command(scene)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
+        name = args[0]
+        if name.startswith("-"):
+            raise NetreelError(f"no such option: {name} (see 'netreel render --help')")
+        command = self.get_command(ctx, name)
+        return command.name, command, args[1:]
+
+
+def _scene_command(scene: type[NetreelScene]) -> click.Command:
+    items = scene_fields(scene)
+
+    @common_options()
+    @click.pass_context
+    def command(ctx: click.Context, quality, format, output, theme, seed, fps, size, max_size, quiet, **values):
+        out = resolve_output(
+            stem=scene.name, quality=quality, format=format, output=output, theme=theme,
+            seed=seed, fps=fps, size=size, max_size=max_size,
+        )
+        given = {name: value for name, value in values.items() if value is not None}
+        options = build_options(scene, given, seed)
+        check_writable(out.path)
+        quiet = quiet or ctx.parent.params.get("quiet", False)
+        render_plans([plan_for(scene, options, out)], processes=1, quiet=quiet)
+
+    command = click.command(
+        scene.name, help=f"{scene.description}\n\nScene: {scene.__name__}.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )(command)
+    command.params.extend(click_option(item) for item in items)
+    return command
+
+
+@main.group(cls=_SceneGroup, invoke_without_command=True, subcommand_metavar="SCENE [OPTIONS]")
+@click.option("--spec", type=click.Path(path_type=Path), help="Render the scenes of a TOML spec file.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="With --spec: scenes rendered in parallel processes.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def render(ctx: click.Context, spec: Path | None, jobs: int, quiet: bool) -> None:
+    """Render one scene (netreel render SCENE --help shows its options) or a --spec file."""
+    if ctx.invoked_subcommand is not None:
+        if spec is not None:
+            raise NetreelError("give either a SCENE or --spec, not both")
+        return
+    if spec is None:
+        raise NetreelError(f"give a scene to render ({', '.join(scenes())}) or --spec FILE")
+    plans = read_spec(spec)
+    render_plans(plans, processes=jobs, quiet=quiet)
+
+
+@main.command()
+@common_options(formats=("mp4", "webm", "gif"))
+@click.option("--gifs", is_flag=True, help="Also write one GIF per section (without its title card).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Sections rendered in parallel processes.")
+def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, gifs, jobs) -> None:
+    """The whole story in one video, each section after a title card."""
+    out = resolve_output(
+        stem="explainer", quality=quality, format=format, output=output, theme=theme,
+        seed=seed, fps=fps, size=size, max_size=max_size if not gifs else None,
+        formats=("mp4", "webm", "gif"),
+    )
+    gif_out = None
+    if gifs:
+        gif_out = resolve_output(
+            stem="explainer", quality=quality, format="gif", output=None, theme=theme,
+            seed=seed, fps=out.fps, size=f"{out.width}x{out.height}", max_size=max_size,
+        )
+    elif max_size and out.format != "gif":
+        raise NetreelError("--max-size applies to GIFs only (use --format gif or --gifs)")
+    for section in SECTIONS:
+        build_options(find_scene(section.name), {}, seed)
+    check_writable(out.path)
+    jobs_list = story_jobs(
+        theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
+        video=out.format if out.format in VIDEO_FORMATS else None,
+        gifs=gif_out.gif_request() if gif_out else None,
+        keep_frames=out.format == "gif",
+    )
+    plans = [Plan(job) for job in jobs_list]
+    if gif_out:
+        scene_plans = [plan for plan in plans if plan.job.gif is not None]
+        for number, (plan, section) in enumerate(zip(scene_plans, SECTIONS), 1):
+            plan.targets["gif"] = out.path.with_name(f"{out.path.stem}-{number}-{section.name}.gif")
+
+    def finish(results: list[JobResult], workdir: Path) -> list[tuple[Path, Path, str]]:
+        joined = workdir / f"explainer.{out.format}"
+        if out.format == "gif":
+            frames = FrameStore(out.fps)
+            for result in results:
+                frames.extend(result.frames)
+            request = out.gif_request()
+            if request.max_bytes is None:
+                write_gif(frames, joined, request.settings)
+                return [(joined, out.path, "")]
+            chosen, _ = fit_gif(frames, joined, request.settings, request.max_bytes)
+            return [(joined, out.path, f"{chosen.describe(frames.shape)} to fit {format_size(request.max_bytes)}")]
+        concat_videos([result.movie for result in results], joined)
+        return [(joined, out.path, "")]
+
+    render_plans(plans, processes=jobs, quiet=quiet, finish=finish)
+
+
+def _netcore_defaults() -> dict[str, Any]:
+    import netcore
+
+    return {
+        "target": netcore.DEFAULT_TARGET, "neurons": netcore.DEFAULT_NEURONS, "steps": netcore.DEFAULT_STEPS,
+        "lr": netcore.DEFAULT_LR, "frames": netcore.DEFAULT_FRAMES,
+    }
+
+
+@main.command()
+@click.option("--target", help="Function to learn: an expression in x (sin, exp, abs, pi, ...) or a preset "
+              "(sine, bump, abs, sawtooth, wiggly, step).  [default: wiggly]")
+@click.option("--neurons", type=click.IntRange(1, 1000), help="Hidden neurons.  [default: 12]")
+@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
+              show_default=True, help="Hidden activation.")
+@click.option("--steps", type=click.IntRange(1, 10_000_000), help="Training steps.  [default: 8000]")
+@click.option("--lr", type=float, help="Learning rate, above 0.  [default: 0.05]")
+@click.option("--optimizer", type=click.Choice(["adam", "momentum", "sgd"]), default="adam", show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Initial weights.")
+@click.option("--frames", type=click.IntRange(2, 100_000), help="Training steps recorded.  [default: 120]")
+@click.option("--interval", default="-1,1", show_default=True, help='x range trained on: "LOW,HIGH".')
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("renders/trace.npz"),
+              show_default=True, help="Trace file (.npz).")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, interval, output, quiet) -> None:
+    """Train a network on a function and save its Trace (replay: netreel render uat --trace FILE)."""
+    import netcore
+
+    settings = {**_netcore_defaults(), **{
+        key: value for key, value in
+        {"target": target, "neurons": neurons, "steps": steps, "lr": lr, "frames": frames}.items()
+        if value is not None
+    }}
+    if not (math.isfinite(settings["lr"]) and settings["lr"] > 0):
+        raise NetreelError(f"--lr must be a finite number above 0; got {settings['lr']:g}")
+    if output.suffix != ".npz":
+        raise NetreelError(f"--output must end with .npz; got {str(output)!r}")
+    try:
+        netcore.parse_target(settings["target"])
+    except netcore.TargetError as error:
+        raise NetreelError(f"--target: {one_line(error)}") from None
+    check_writable(output)
+    try:
+        result = netcore.fit_function(
+            activation=activation, optimizer=optimizer, seed=seed, interval=_interval(interval), **settings
+        )
+    except ValueError as error:
+        raise NetreelError(explain(error) or one_line(error)) from None
+    result.save(output)
+    if not quiet:
+        click.echo(
+            f"{output}  {format_size(output.stat().st_size)}  "
+            f"({len(result)} frames over {settings['steps']} steps, final loss {float(result.loss[-1]):.3g})"
+        )
+
+
+def _interval(text: str) -> tuple[float, float]:
+    try:
+        low, high = TupleShape(float, 2).parse(text)
+    except ValueError:
+        raise NetreelError(f'--interval must be two numbers "LOW,HIGH", e.g. -1,1; got {text!r}') from None
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise NetreelError(f"--interval must have finite LOW < HIGH; got {text!r}")
+    return low, high
+
+
+if __name__ == "__main__":
+    main()

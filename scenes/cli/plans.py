@@ -1,0 +1,91 @@
+"""Plans: jobs to render and where each of their files goes; rendering them all, then publishing together."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..base import NetreelScene, SceneOptions
+from ..output.render import Job, JobFailed, JobResult, run_jobs, scene_path
+from ..output.writers import format_size, publish
+from .errors import NetreelError, one_line
+from .settings import VIDEO_FORMATS, Output
+
+__all__ = ["Plan", "plan_for", "render_plans", "explain"]
+
+
+@dataclass
+class Plan:
+    """A job and where each of its files goes."""
+
+    job: Job
+    targets: dict[str, Path] = field(default_factory=dict)  # JobResult attribute -> file
+
+
+def plan_for(scene: type[NetreelScene], options: SceneOptions, out: Output) -> Plan:
+    job = Job(
+        scene_path(scene), options, out.theme, out.width, out.height, out.fps,
+        seed=out.seed if out.seed is not None else 0,
+        video=out.format if out.format in VIDEO_FORMATS else None,
+        gif=out.gif_request() if out.format == "gif" else None,
+        png=out.format == "png",
+    )
+    kind = {"gif": "gif", "png": "png"}.get(out.format, "movie")
+    return Plan(job, {kind: out.path})
+
+
+def render_plans(
+    plans: Sequence[Plan], *, processes: int, quiet: bool,
+    finish: Callable[[list[JobResult], Path], list[tuple[Path, Path, str]]] | None = None,
+) -> None:
+    """Render every plan, then publish all files at once and report them.
+
+    ``finish(results, workdir)`` may add files made from several results (the
+    explainer's joined video) as ``(made, target, note)`` triples.
+    """
+    with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
+        try:
+            results = _run(plans, workdir, processes, quiet)
+            made = [
+                (getattr(result, kind), target, result.gif_note if kind == "gif" else "")
+                for plan, result in zip(plans, results)
+                for kind, target in plan.targets.items()
+            ]
+            if finish is not None:
+                made += finish(results, Path(workdir))
+        except ValueError as error:
+            message = explain(error)
+            if message is None:
+                raise
+            raise NetreelError(message) from None
+        for source, target, note in made:
+            publish(source, target)
+        if not quiet:
+            for _, target, note in made:
+                click.echo(f"{target}  {format_size(target.stat().st_size)}" + (f"  ({note})" if note else ""))
+
+
+def explain(error: ValueError) -> str | None:
+    """One line for a user-caused error while rendering; None for anything else (a bug)."""
+    kind = error.kind if isinstance(error, JobFailed) else type(error).__name__
+    message = one_line(error)
+    if kind == "TrainingDiverged":
+        hint = "" if "smaller learning rate" in message else "; try a smaller learning rate (--lr)"
+        return message + hint
+    if kind in ("GifTooLarge", "TargetError"):
+        flag = "--max-size" if kind == "GifTooLarge" else "--target"
+        return message if message.startswith("--") else f"{flag}: {message}"
+    return None
+
+
+def _run(plans: Sequence[Plan], workdir: str, processes: int, quiet: bool) -> list[JobResult]:
+    jobs = [plan.job for plan in plans]
+    if quiet or processes <= 1 or len(jobs) <= 1:
+        return run_jobs(jobs, workdir, processes=processes, progress=not quiet)
+    with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} scenes", file=sys.stderr) as bar:
+        return run_jobs(jobs, workdir, processes=processes, on_done=lambda _: bar.update(1))

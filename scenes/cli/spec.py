@@ -1,0 +1,85 @@
+"""Spec files (TOML): one scene, or several ``[[scene]]`` tables, with output settings."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..registry import UnknownScene, find_scene
+from .errors import NetreelError, one_line
+from .options import build_options
+from .plans import Plan, plan_for
+from .settings import check_writable, resolve_output
+
+__all__ = ["read_spec"]
+
+
+_SETTING_KEYS = ("quality", "format", "output", "theme", "seed", "fps", "size", "max_size")
+
+
+def read_spec(path: Path) -> list[Plan]:
+    """The plans of a TOML spec file: one scene, or several ``[[scene]]`` tables.
+
+    Top-level settings (theme, quality, format, fps, size, seed, max_size) are
+    defaults for every entry; an entry's other keys are the scene's parameters.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise NetreelError(f"cannot read spec {str(path)!r}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise NetreelError(f"spec {str(path)!r} is not valid TOML: {one_line(error)}") from None
+    entries = data.get("scene")
+    defaults = {key: value for key, value in data.items() if key != "scene"}
+    if isinstance(entries, str):
+        entries, defaults = [{"scene": entries, **defaults}], {}
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise NetreelError(f"spec {str(path)!r} needs scene = \"NAME\" or [[scene]] tables with a scene key")
+    unknown = set(defaults) - set(_SETTING_KEYS)
+    if unknown:
+        raise NetreelError(
+            f"spec {str(path)!r}: unknown top-level key {sorted(unknown)[0]!r} "
+            f"(allowed: scene, {', '.join(_SETTING_KEYS)})"
+        )
+    plans, seen = [], set()
+    for number, entry in enumerate(entries, 1):
+        where = f"spec {str(path)!r}, scene {number}"
+        try:
+            plan = _spec_plan({**defaults, **entry})
+        except NetreelError as error:
+            raise NetreelError(f"{where}: {error.message}") from None
+        for target in plan.targets.values():
+            if target.resolve() in seen:
+                raise NetreelError(f"{where}: another scene also writes {str(target)!r}; give each an output")
+            seen.add(target.resolve())
+        plans.append(plan)
+    return plans
+
+
+def _spec_plan(entry: dict[str, Any]) -> Plan:
+    name = entry.pop("scene", None)
+    if not isinstance(name, str):
+        raise NetreelError("needs a scene name (scene = \"uat\")")
+    try:
+        scene = find_scene(name)
+    except UnknownScene as error:
+        raise NetreelError(str(error)) from None
+    settings = {key.replace("-", "_"): entry.pop(key) for key in list(entry) if key.replace("-", "_") in _SETTING_KEYS}
+    for key, kind in (("fps", (int, float)), ("seed", int)):
+        value = settings.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+            raise NetreelError(f"{key} must be a number; got {value!r}")
+    for key in ("quality", "format", "output", "theme", "size", "max_size"):
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            raise NetreelError(f"{key} must be a string; got {value!r}")
+    seed = settings.pop("seed", None)
+    if seed is not None and not 0 <= seed < 2**32:
+        raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {seed}")
+    settings = {"quality": None, "format": None, "output": None, "theme": "dark", **settings}
+    out = resolve_output(stem=scene.name, seed=seed, **settings)
+    options = build_options(scene, entry, seed)
+    check_writable(out.path)
+    return plan_for(scene, options, out)

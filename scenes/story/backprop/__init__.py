@@ -1,0 +1,3 @@
+"""Section 5, backpropagation: the scene, the numbers it shows and its formula panel."""
+
+__all__ = ["scene", "numbers"]
