@@ -56,19 +56,19 @@ def number_text(string: str, **kwargs) -> Text:
 
 
 def label(
-    text: str, colour: str, size: float = 24, *, mono: bool = False, weight: str = "NORMAL"
+    text: str, color: str, size: float = 24, *, mono: bool = False, weight: str = "NORMAL"
 ) -> Text:
     """A line of plain text in the theme font (``mono`` for the monospaced one)."""
-    return _light(Text(text, font=MONO_FONT if mono else FONT, font_size=size, color=colour, weight=weight))
+    return _light(Text(text, font=MONO_FONT if mono else FONT, font_size=size, color=color, weight=weight))
 
 
-def markup(text: str, colour: str, size: float = 24) -> MarkupText:
+def markup(text: str, color: str, size: float = 24) -> MarkupText:
     """Text with Pango markup, e.g. ``"w<sub>11</sub> · g<sub>1</sub>(x)"`` or ``"Σ"``."""
-    return _light(MarkupText(text, font=FONT, font_size=size, color=colour))
+    return _light(MarkupText(text, font=FONT, font_size=size, color=color))
 
 
 def number(
-    value: float, colour: str, decimals: int = 2, size: float = 24, *, signed: bool = False
+    value: float, color: str, decimals: int = 2, size: float = 24, *, signed: bool = False
 ) -> DecimalNumber:
     """A number that can tick (``set_value``) without building new text each frame."""
     return DecimalNumber(
@@ -78,7 +78,7 @@ def number(
         mob_class=number_text,
         digit_buff_per_font_unit=_DIGIT_GAP,
         font_size=size,
-        color=colour,
+        color=color,
     )
 
 
@@ -101,10 +101,10 @@ class Caption:
     >>> self.play(caption.say("a neuron weighs its inputs"))  # doctest: +SKIP
     """
 
-    def __init__(self, theme: Theme, *, size: float = 26, colour: str | None = None) -> None:
+    def __init__(self, theme: Theme, *, size: float = 26, color: str | None = None) -> None:
         self.theme = theme
         self.size = size
-        self.colour = colour or theme.text
+        self.color = color or theme.text
         self.line: Text | None = None
 
     @property
@@ -114,9 +114,9 @@ class Caption:
 
     def make(self, text: str) -> Text:
         """Build (but do not show) a caption line: wrapped to two lines if long, placed at the bottom."""
-        line = label(text, self.colour, self.size)
+        line = label(text, self.color, self.size)
         if line.width > self.max_width and " " in text:
-            line = label(_two_lines(text), self.colour, self.size)
+            line = label(_two_lines(text), self.color, self.size)
         fit_width(line, self.max_width)
         return line.to_edge(DOWN, buff=FRAME_MARGIN)
 

@@ -48,7 +48,7 @@ class Theme:
     error: str
     palette: tuple[str, ...]
 
-    def neuron_colour(self, index: int) -> str:
+    def neuron_color(self, index: int) -> str:
         """Colour of hidden neuron ``index`` (cycles through the palette)."""
         return self.palette[index % len(self.palette)]
 

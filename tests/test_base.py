@@ -57,5 +57,5 @@ def test_themes():
     with pytest.raises(ValueError, match="dark, light"):
         get_theme("neon")
     for theme in THEMES.values():
-        assert theme.neuron_colour(0) == theme.neuron_colour(len(theme.palette))
+        assert theme.neuron_color(0) == theme.neuron_color(len(theme.palette))
         assert theme.positive != theme.negative

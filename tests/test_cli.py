@@ -127,12 +127,12 @@ def test_tuple_shapes():
 
 
 def test_render_passes_options_and_settings(tiny, workdir, captured):
-    result = run("render", "TINY", "--count", "3", "--speed", "0.5", "--colour", "accent", "--no-hold",
+    result = run("render", "TINY", "--count", "3", "--speed", "0.5", "--color", "accent", "--no-hold",
                  "--interval", "-2,3", "--cases", "1,1 -1,0.5", "--seed", "7", "--theme", "light", "-q", "l")
     assert result.exit_code == 0, result.output
     (job,) = captured
     options = job.options
-    assert (options.count, options.speed, options.colour, options.hold) == (3, 0.5, "accent", False)
+    assert (options.count, options.speed, options.color, options.hold) == (3, 0.5, "accent", False)
     assert options.interval == (-2.0, 3.0) and options.cases == ((1.0, 1.0), (-1.0, 0.5))
     assert options.seed == 7 and job.seed == 7
     assert (job.width, job.height, job.fps, job.theme, job.video) == (854, 480, 15, "light", "mp4")
@@ -179,7 +179,7 @@ def test_quiet_prints_nothing(tiny, workdir, captured):
         (["render", "tiny", "--count", "9"], ["--count must be at most 5"]),
         (["render", "tiny", "--speed", "nan"], ["--speed must be a finite number"]),
         (["render", "tiny", "--speed", "inf"], ["--speed must be a finite number"]),
-        (["render", "tiny", "--colour", "red"], ["--colour"]),
+        (["render", "tiny", "--color", "red"], ["--color"]),
         (["render", "tiny", "--interval", "1,2,3"], ["--interval", "a,b"]),
         (["render", "tiny", "--interval", "2,1"], ["--interval must have LOW < HIGH"]),
         (["render", "tiny", "--cases", "1,2,3"], ["--cases"]),

@@ -15,7 +15,7 @@ from scenes.output.render import render_frames
 class TinyOptions(SceneOptions):
     count: int = option(2, "how many squares", low=1, high=5)
     speed: float = option(1.0, "seconds the dot takes to cross", low=0.2, high=5)
-    colour: str = option("text", "theme colour of the dot", choices=("text", "accent"))
+    color: str = option("text", "theme colour of the dot", choices=("text", "accent"))
     hold: bool = option(True, "wait at the end")
     interval: tuple[float, float] = option((-1.0, 1.0), "x range", low=-5, high=5)
     cases: tuple[tuple[float, float], ...] = option(((1.0, 1.0), (1.0, -1.0)), "weight pairs", low=-3, high=3)
@@ -36,10 +36,10 @@ class TinyScene(NetreelScene):
 
     def construct(self) -> None:
         o = self.options
-        colour = getattr(self.theme, o.colour)
-        squares = [Square(0.5, color=self.theme.neuron_colour(i)).shift(1.5 * i * RIGHT) for i in range(o.count)]
+        color = getattr(self.theme, o.color)
+        squares = [Square(0.5, color=self.theme.neuron_color(i)).shift(1.5 * i * RIGHT) for i in range(o.count)]
         self.add(*squares)
-        dot = Dot(4 * LEFT, radius=0.4, color=colour)
+        dot = Dot(4 * LEFT, radius=0.4, color=color)
         self.add(dot)
         self.play(dot.animate.move_to(4 * RIGHT), run_time=o.speed)
         if o.interrupt:

@@ -15,7 +15,7 @@ from scenes.theme import THEMES
 THEME = THEMES["dark"]
 
 
-def colour(hex_string: str) -> ManimColor:
+def color(hex_string: str) -> ManimColor:
     return ManimColor(hex_string)
 
 
@@ -26,12 +26,12 @@ def family_ids(mobject) -> list[int]:
 # ---------------------------------------------------------------- NetworkDiagram
 
 
-def test_edges_coloured_by_sign_and_widened_by_magnitude():
+def test_edges_colored_by_sign_and_widened_by_magnitude():
     net = superposition(1.5, -0.5)
     diagram = NetworkDiagram(net, THEME)
     W_out = net.params[1][0]
-    assert diagram.edge(1, 0, 0).get_stroke_color() == colour(THEME.positive)
-    assert diagram.edge(1, 1, 0).get_stroke_color() == colour(THEME.negative)
+    assert diagram.edge(1, 0, 0).get_stroke_color() == color(THEME.positive)
+    assert diagram.edge(1, 1, 0).get_stroke_color() == color(THEME.negative)
     assert diagram.edge(1, 0, 0).get_stroke_width() == pytest.approx(edge_width(W_out[0, 0]))
     assert diagram.edge(1, 0, 0).get_stroke_width() > diagram.edge(1, 1, 0).get_stroke_width()
     widths = [edge_width(w) for w in (0.0, 0.1, 0.5, 1.0, 3.0, -10.0)]
@@ -47,27 +47,27 @@ def test_every_edge_matches_its_weight():
             for j in range(W.shape[1]):
                 edge = diagram.edge(layer, i, j)
                 expected = THEME.positive if W[i, j] >= 0 else THEME.negative
-                assert edge.get_stroke_color() == colour(expected)
+                assert edge.get_stroke_color() == color(expected)
                 assert edge.get_stroke_width() == pytest.approx(edge_width(W[i, j]))
                 # an edge runs from its input neuron to its output neuron
                 assert edge.get_start()[0] > diagram.neuron(layer, i).get_center()[0]
                 assert edge.get_end()[0] < diagram.neuron(layer + 1, j).get_center()[0]
 
 
-def test_update_from_restyles_in_place():
+def test_set_data_restyles_in_place():
     net = superposition(1.0, 1.0)
     diagram = NetworkDiagram(net, THEME)
     tag = diagram.add_edge_label(1, 1, 0, "w<sub>21</sub>", value=True)
     before = family_ids(diagram)
     flipped = superposition(1.0, -2.0)
     activations = [np.array([0.0]), np.array([[0.0, 1.0]]), np.array([0.25])]
-    diagram.update_from(flipped.params, activations)
+    diagram.set_data(flipped.params, activations)
     edge = diagram.edge(1, 1, 0)
     assert id(edge) in before and id(diagram.neuron(1, 1)) in before
-    assert edge.get_stroke_color() == colour(THEME.negative)
+    assert edge.get_stroke_color() == color(THEME.negative)
     assert edge.get_stroke_width() == pytest.approx(edge_width(-2.0))
-    assert diagram.neuron(1, 0).get_fill_color() == colour(THEME.neuron_off)
-    assert diagram.neuron(1, 1).get_fill_color() == colour(THEME.neuron_on)
+    assert diagram.neuron(1, 0).get_fill_color() == color(THEME.neuron_off)
+    assert diagram.neuron(1, 1).get_fill_color() == color(THEME.neuron_on)
     assert tag[2].get_value() == pytest.approx(-2.0)
     # the circles and lines are the very same objects, none added or dropped
     assert {id(m) for m in diagram.edges} | {id(m) for m in diagram.neurons} <= set(before)
@@ -88,11 +88,11 @@ def test_wide_layer_collapses_with_ellipsis():
     assert diagram.height <= 4.0 + 1e-6 and diagram.width <= 5.0 + 1e-6
 
 
-def test_hidden_neurons_take_palette_colours_and_labels_name_the_ends():
-    diagram = NetworkDiagram(Network([2, 3, 1]), THEME, colour_hidden=True, labels=True)
+def test_hidden_neurons_take_palette_colors_and_labels_name_the_ends():
+    diagram = NetworkDiagram(Network([2, 3, 1]), THEME, color_hidden=True, labels=True)
     for i in range(3):
-        assert diagram.neuron(1, i).get_stroke_color() == colour(THEME.neuron_colour(i))
-    assert diagram.neuron(0, 0).get_stroke_color() == colour(THEME.neuron_stroke)
+        assert diagram.neuron(1, i).get_stroke_color() == color(THEME.neuron_color(i))
+    assert diagram.neuron(0, 0).get_stroke_color() == color(THEME.neuron_stroke)
     assert len(diagram.neuron_labels) == 3  # x1, x2, y
     assert diagram.neuron_labels[0].get_center()[0] < diagram.neuron(0, 0).get_center()[0]
 
@@ -100,17 +100,17 @@ def test_hidden_neurons_take_palette_colours_and_labels_name_the_ends():
 # ---------------------------------------------------------------- FunctionPlot
 
 
-def test_set_curve_keeps_the_mobject_and_maps_to_axes():
+def test_set_data_keeps_the_mobject_and_maps_to_axes():
     plot = FunctionPlot((-2, 2, 1), (-0.5, 1.5, 0.5), THEME).shift([1.0, -0.5, 0])
     xs = np.linspace(-2, 2, 41)
     curve = plot.add_curve("out", xs, np.zeros_like(xs), THEME.output)
     ys = np.sin(xs)
-    assert plot.set_curve("out", xs, ys) is curve is plot.curve("out")
+    assert plot.set_data("out", xs, ys) is curve is plot.curve("out")
     corners = curve.points[::4]  # set_points_as_corners: 4 points per segment
     expected = plot.axes.c2p(np.column_stack([xs, np.clip(ys, -0.5, 1.5)]))
     np.testing.assert_allclose(corners, expected[:-1], atol=1e-9)
     np.testing.assert_allclose(curve.get_end(), expected[-1], atol=1e-9)
-    assert curve.get_stroke_color() == colour(THEME.output)
+    assert curve.get_stroke_color() == color(THEME.output)
 
 
 def test_curve_values_are_clipped_into_view():
@@ -135,7 +135,7 @@ def test_dashed_curve_and_removal():
     dashed = plot.add_curve("t", xs, xs, THEME.target, dashed=True)
     assert isinstance(dashed, DashedVMobject) and len(dashed) >= 8
     dashes = len(dashed)
-    assert plot.set_curve("t", xs, 1 - xs) is dashed and len(dashed) == dashes
+    assert plot.set_data("t", xs, 1 - xs) is dashed and len(dashed) == dashes
     assert dashed[0].get_start()[1] == pytest.approx(plot.c2p(0, 1)[1])
     plot.remove_curve("t")
     assert "t" not in plot.curves and dashed not in plot.submobjects
@@ -188,12 +188,12 @@ def test_neuron_diagram_parts_and_values():
     names = [name for name, _ in neuron.parts()]
     assert names == ["inputs", "weights", "bias", "sum", "activation", "output"]
     assert [v.get_value() for v in neuron.weight_values] == [-0.25, 0.5, -1.0]
-    neuron.set_values([1.0, 0.0], 0.25, 1.0)
+    neuron.set_data([1.0, 0.0], 0.25, 1.0)
     assert [v.get_value() for v in neuron.input_values] == [1.0, 0.0]
     assert neuron.sum_value.get_value() == 0.25
-    assert neuron.output_node.get_fill_color() == colour(THEME.neuron_on)
-    neuron.set_values([0.0, 1.0], -1.25, 0.0)
-    assert neuron.output_node.get_fill_color() == colour(THEME.neuron_off)
+    assert neuron.output_node.get_fill_color() == color(THEME.neuron_on)
+    neuron.set_data([0.0, 1.0], -1.25, 0.0)
+    assert neuron.output_node.get_fill_color() == color(THEME.neuron_off)
     bias_text = "".join(t.text for t in neuron.bias.get_family() if hasattr(t, "text"))
     assert "b" in bias_text and "w" in bias_text
     with pytest.raises(ValueError):
@@ -208,7 +208,7 @@ def test_numbers_are_text_glyphs_and_tick():
     assert all(isinstance(glyph, Text) for glyph in value)
     value.set_value(-0.25)
     assert value.get_value() == -0.25
-    assert label("hi", THEME.muted).get_color() == colour(THEME.muted)
+    assert label("hi", THEME.muted).get_color() == color(THEME.muted)
 
 
 def test_caption_fits_and_swaps_lines():

@@ -42,25 +42,25 @@ def render(scene_class, options=None, theme="dark"):
     return frames, kept[0]
 
 
-def rows_of(frame: np.ndarray, colour: str, column: int, background: str) -> np.ndarray:
+def rows_of(frame: np.ndarray, color: str, column: int, background: str) -> np.ndarray:
     """Rows of ``column`` (or its neighbours) showing ``colour`` blended over the background.
 
     A thin antialiased line is ``background + alpha * (colour - background)``: a
     pixel matches when alpha is clearly positive and little is left over.
     """
     pixels = frame[:, column - 1 : column + 2, :3].astype(float) - rgb(background)
-    direction = rgb(colour) - rgb(background)
+    direction = rgb(color) - rgb(background)
     alpha = pixels @ direction / (direction @ direction)
     residual = np.linalg.norm(pixels - alpha[..., None] * direction, axis=2)
     match = (alpha > 0.25) & (residual < 0.3 * np.linalg.norm(direction) * np.maximum(alpha, 0) + 8)
     return np.nonzero(match.any(axis=1))[0]
 
 
-def assert_curve_at(frame, scene, x: float, y: float, colour: str) -> None:
+def assert_curve_at(frame, scene, x: float, y: float, color: str) -> None:
     column, row = scene_to_pixel(scene.plot.c2p(x, y), WIDTH, HEIGHT)
     top = scene_to_pixel(scene.plot.c2p(x, scene.plot.y_range[1]), WIDTH, HEIGHT)[1]
     bottom = scene_to_pixel(scene.plot.c2p(x, scene.plot.y_range[0]), WIDTH, HEIGHT)[1]
-    rows = rows_of(frame, colour, int(round(column)), scene.theme.background)
+    rows = rows_of(frame, color, int(round(column)), scene.theme.background)
     rows = rows[(rows >= top - 1) & (rows <= bottom + 1)]  # inside the plot, not the legend
     assert rows.size, f"no curve pixels at x={x}"
     assert np.abs(rows - row).min() <= 1.5, f"curve at x={x} is at rows {rows}, expected y={y} at row {row:.1f}"
@@ -93,13 +93,13 @@ def test_superposition_output_matches_the_exercise(superposition_render):
     last = frames[-1]
     s1, s2 = scene.options.steps
     assert (s1, s2) == (-1.0, 1.0)
-    colour = scene.theme.output
+    color = scene.theme.output
     # probes between tick marks, so the axes' ticks do not blend into the line
-    assert_curve_at(last, scene, -2.5, 0.0, colour)
-    assert_curve_at(last, scene, 0.5, 1.5, colour)
-    assert_curve_at(last, scene, 2.5, 1.0, colour)
+    assert_curve_at(last, scene, -2.5, 0.0, color)
+    assert_curve_at(last, scene, 0.5, 1.5, color)
+    assert_curve_at(last, scene, 2.5, 1.0, color)
     # the flipped, halved neuron 2 shows as its contribution -0.5 right of its step
-    assert_curve_at(last, scene, 2.5, -0.5, scene.theme.neuron_colour(1))
+    assert_curve_at(last, scene, 2.5, -0.5, scene.theme.neuron_color(1))
     assert scene.diagram.edge(1, 1, 0).get_stroke_color() == ManimColor(scene.theme.negative)
 
 

@@ -83,14 +83,14 @@ def test_replays_a_saved_trace_without_contributions(tmp_path):
 def test_readout_shows_text_like_the_mono_font():
     readout = Readout(THEMES["dark"].text, 24, "100,000")
     reference = Text("4,000", font=MONO_FONT, font_size=24)
-    readout.show("4,000").move_to(ORIGIN, LEFT)
+    readout.set_data("4,000").move_to(ORIGIN, LEFT)
     reference.move_to(ORIGIN, LEFT)
     shown = [slot for slot in readout.slots if len(slot.points)]
     assert len(shown) == 5
     for slot, glyph in zip(shown, reference):
         assert np.allclose(slot.points, glyph.points, atol=1e-6)
     with pytest.raises(ValueError):
-        readout.show("1,000,000")
+        readout.set_data("1,000,000")
 
 
 @pytest.mark.parametrize(

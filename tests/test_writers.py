@@ -119,7 +119,7 @@ def test_schedule_adds_up_to_the_true_length(n, source_fps, fps):
 def test_gif_round_trip_within_palette_error(tmp_path):
     frames = moving_dot(20, hold=5)
     path = tmp_path / "clip.gif"
-    size = write_gif(store_of(frames, fps=10), path, GifSettings(fps=10, colours=64))
+    size = write_gif(store_of(frames, fps=10), path, GifSettings(fps=10, colors=64))
     assert size == path.stat().st_size
     decoded, durations, info = decode(path)
     assert info.get("loop") == 0  # loops forever
@@ -142,7 +142,7 @@ def test_gif_round_trip_within_palette_error(tmp_path):
     assert np.abs(ffmpeg[7] - decoded[7]).max() <= 2
 
 
-def test_gif_with_few_colours_is_exact_and_only_writes_changes(tmp_path):
+def test_gif_with_few_colors_is_exact_and_only_writes_changes(tmp_path):
     base = np.zeros((30, 40, 4), np.uint8)
     base[..., 3] = 255
     frames = []
@@ -150,7 +150,7 @@ def test_gif_with_few_colours_is_exact_and_only_writes_changes(tmp_path):
         frame = base.copy()
         frame[5:9, 3 + 5 * i: 7 + 5 * i, :3] = (255, 200, 0)
         frames.append(frame)
-    data = encode_gif(store_of(frames), GifSettings(fps=10, colours=16))
+    data = encode_gif(store_of(frames), GifSettings(fps=10, colors=16))
     path = tmp_path / "exact.gif"
     path.write_bytes(data)
     decoded, _, _ = decode(path)
@@ -162,13 +162,13 @@ def test_gif_with_few_colours_is_exact_and_only_writes_changes(tmp_path):
 def test_lower_fps_and_scale(tmp_path):
     store = store_of(moving_dot(30), fps=30)
     path = tmp_path / "low.gif"
-    write_gif(store, path, GifSettings(fps=10, scale=0.5, colours=32))
+    write_gif(store, path, GifSettings(fps=10, scale=0.5, colors=32))
     decoded, durations, _ = decode(path)
     assert decoded[0].shape == (18, 32, 3)
     assert len(decoded) == 10 and sum(durations) == 1000
 
 
-def test_fewer_colours_make_smaller_gifs():
+def test_fewer_colors_make_smaller_gifs():
     store = store_of(moving_dot(20))
     sizes = [len(encode_gif(store, GifSettings(10, 1.0, c))) for c in (256, 16, 4)]
     assert sizes[0] > sizes[1] > sizes[2]

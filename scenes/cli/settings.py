@@ -28,7 +28,7 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
 }
 FORMATS = ("mp4", "webm", "gif", "png")
 VIDEO_FORMATS = ("mp4", "webm")
-DEFAULT_GIF_COLOURS = 128
+DEFAULT_GIF_COLORS = 128
 MAX_FPS = 120
 MAX_WIDTH, MAX_HEIGHT = 7680, 4320
 MIN_SIDE = 16
@@ -48,7 +48,7 @@ class Output:
     max_bytes: int | None = None
 
     def gif_request(self) -> GifRequest:
-        return GifRequest(GifSettings(self.fps, 1.0, DEFAULT_GIF_COLOURS), self.max_bytes)
+        return GifRequest(GifSettings(self.fps, 1.0, DEFAULT_GIF_COLORS), self.max_bytes)
 
 
 def _parse_frame_size(text: str) -> tuple[int, int]:

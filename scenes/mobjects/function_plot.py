@@ -36,7 +36,7 @@ class FunctionPlot(VGroup):
     --------
     >>> plot = FunctionPlot((-2, 2, 1), (-0.5, 1.5, 0.5), theme)   # doctest: +SKIP
     >>> plot.add_curve("out", xs, network.predict(xs), theme.output)  # doctest: +SKIP
-    >>> plot.set_curve("out", xs, other.predict(xs))                 # doctest: +SKIP
+    >>> plot.set_data("out", xs, other.predict(xs))                 # doctest: +SKIP
     """
 
     def __init__(
@@ -157,7 +157,7 @@ class FunctionPlot(VGroup):
         name: str,
         xs: np.ndarray,
         ys: np.ndarray,
-        colour: str,
+        color: str,
         *,
         stroke_width: float = 4,
         dashed: bool = False,
@@ -165,13 +165,13 @@ class FunctionPlot(VGroup):
     ) -> VMobject:
         """Add (and return) a curve through ``(xs, ys)``; replaces a curve of the same name.
 
-        A dashed curve is a group of dashes; :meth:`set_curve` re-cuts its dashes.
+        A dashed curve is a group of dashes; :meth:`set_data` re-cuts its dashes.
         ``hide_outside`` leaves gaps where the curve leaves the y range (see
         :meth:`visible_path`) instead of clipping it flat onto the border.
         """
         if name in self.curves:
             self.remove_curve(name)
-        curve = VMobject(stroke_color=colour, stroke_width=stroke_width)
+        curve = VMobject(stroke_color=color, stroke_width=stroke_width)
         if hide_outside:
             self._hidden_outside.add(name)
             curve.set_points(self.visible_path(xs, ys))
@@ -180,13 +180,13 @@ class FunctionPlot(VGroup):
             curve.set_points_as_corners(self.points_for(xs, ys))
         if dashed:
             dashes = DashedVMobject(curve, num_dashes=_dash_count(curve))
-            dashes.set_stroke(colour, stroke_width)
+            dashes.set_stroke(color, stroke_width)
             curve = dashes
         self.curves[name] = curve
         self.add(curve)
         return curve
 
-    def set_curve(self, name: str, xs: np.ndarray, ys: np.ndarray) -> VMobject:
+    def set_data(self, name: str, xs: np.ndarray, ys: np.ndarray) -> VMobject:
         """Move curve ``name`` onto new data, keeping the same mobject."""
         curve = self.curves[name]
         if name in self._hidden_outside:
@@ -212,11 +212,11 @@ class FunctionPlot(VGroup):
         self.remove(curve)
         return curve
 
-    def vertical_line(self, x: float, colour: str, *, stroke_width: float = 2, dashed: bool = True) -> VMobject:
+    def vertical_line(self, x: float, color: str, *, stroke_width: float = 2, dashed: bool = True) -> VMobject:
         """A line across the whole y range at ``x`` (not added to the plot)."""
-        line = VMobject(stroke_color=colour, stroke_width=stroke_width)
+        line = VMobject(stroke_color=color, stroke_width=stroke_width)
         line.set_points_as_corners([self.c2p(x, self.y_range[0]), self.c2p(x, self.y_range[1])])
-        return DashedVMobject(line, num_dashes=12).set_stroke(colour, stroke_width) if dashed else line
+        return DashedVMobject(line, num_dashes=12).set_stroke(color, stroke_width) if dashed else line
 
     def x_point(self, x: float) -> np.ndarray:
         """Scene point of ``x`` on the x axis (just below it, for labels)."""

@@ -14,14 +14,14 @@ __all__ = ["curve_legend"]
 
 def curve_legend(theme: Theme, shares: str = "") -> VGroup:
     """Keys for a fit: target (dashed), network output and, if ``shares`` names them, the neurons' parts."""
-    def key(colour: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
+    def key(color: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
         kind = partial(DashedLine, dash_length=0.1) if dashed else Line
-        line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=colour, stroke_width=width)
+        line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=color, stroke_width=width)
         return VGroup(line, label(text, theme.muted, 20)).arrange(RIGHT, buff=0.12)
 
     keys = [key(theme.target, "target", dashed=True), key(theme.output, "network output", width=5)]
     if shares:
-        swatch = VGroup(*(Line(ORIGIN, 0.12 * RIGHT, stroke_width=3, stroke_color=theme.neuron_colour(j))
+        swatch = VGroup(*(Line(ORIGIN, 0.12 * RIGHT, stroke_width=3, stroke_color=theme.neuron_color(j))
                           for j in range(3)))
         swatch.arrange(RIGHT, buff=0.04)
         keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))

@@ -25,9 +25,9 @@ def _power_of_ten(exponent: int) -> str:
     return "1" if exponent == 0 else "10" if exponent == 1 else "10" + str(exponent).translate(_SUPERSCRIPT)
 
 
-def _power_label(exponent: int, colour: str, size: float) -> Text:
+def _power_label(exponent: int, color: str, size: float) -> Text:
     """``10⁻³`` as one Text, its exponent enlarged: DejaVu's superscripts are too small to read at 480p."""
-    tag = label(_power_of_ten(exponent), colour, size)
+    tag = label(_power_of_ten(exponent), color, size)
     if len(tag) > 2:
         exponent_glyphs = VGroup(*tag[2:])
         exponent_glyphs.scale(_EXPONENT_SCALE, about_edge=DOWN + LEFT)

@@ -2,7 +2,7 @@
 
 Edge colour is the weight's sign (``theme.positive`` / ``theme.negative``), edge
 width grows with ``|weight|``, and a neuron's fill goes from ``neuron_off`` to
-``neuron_on`` with its activation. :meth:`NetworkDiagram.update_from` restyles
+``neuron_on`` with its activation. :meth:`NetworkDiagram.set_data` restyles
 the existing mobjects, so a training animation can call it every frame.
 """
 
@@ -74,7 +74,7 @@ class NetworkDiagram(VGroup):
         height: float = 4.0,
         max_neurons: int = 8,
         neuron_radius: float = 0.22,
-        colour_hidden: bool = False,
+        color_hidden: bool = False,
         labels: bool = False,
     ) -> None:
         super().__init__()
@@ -82,7 +82,7 @@ class NetworkDiagram(VGroup):
             raise ValueError(f"max_neurons must be at least 2, got {max_neurons}")
         self.theme = theme
         self.layer_sizes = [int(n) for n in network.layer_sizes]
-        self.colour_hidden = colour_hidden
+        self.color_hidden = color_hidden
         self._off = ManimColor(theme.neuron_off)
         self._on = ManimColor(theme.neuron_on)
         self.shown = [_shown(n, max_neurons) for n in self.layer_sizes]
@@ -113,7 +113,7 @@ class NetworkDiagram(VGroup):
         if labels:
             self._label_ends()
         self.params = network.params
-        self.update_from(network.params)
+        self.set_data(network.params)
 
     def _place_layer(self, layer: int, x: float, shown: list[int], size: int, gap: float) -> None:
         collapsed = len(shown) < size
@@ -128,8 +128,8 @@ class NetworkDiagram(VGroup):
         last = len(self.layer_sizes) - 1
         for i, y in zip(shown, ys):
             stroke = self.theme.neuron_stroke
-            if self.colour_hidden and 0 < layer < last:
-                stroke = self.theme.neuron_colour(i)
+            if self.color_hidden and 0 < layer < last:
+                stroke = self.theme.neuron_color(i)
             circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=3)
             circle.set_fill(self.theme.neuron_off, opacity=1).move_to([x, y, 0])
             self._neurons[layer, i] = circle
@@ -168,7 +168,7 @@ class NetworkDiagram(VGroup):
     ) -> VGroup:
         """Put a markup label (``"w<sub>11</sub>"``) by an edge; ``value`` adds `` = <weight>``.
 
-        The value is a DecimalNumber that :meth:`update_from` keeps current.
+        The value is a DecimalNumber that :meth:`set_data` keeps current.
         ``side`` (+1 above, -1 below the edge) and ``along`` (0 = start, 1 = end)
         place it. Returns the label group (already part of the diagram).
         """
@@ -187,7 +187,7 @@ class NetworkDiagram(VGroup):
         self.edge_labels.add(tag)
         return tag
 
-    def update_from(
+    def set_data(
         self,
         params: Sequence[tuple[np.ndarray, np.ndarray]],
         activations: Sequence[np.ndarray] | None = None,
@@ -200,8 +200,8 @@ class NetworkDiagram(VGroup):
         self.params = params
         for (layer, i, j), edge in self._edges.items():
             w = float(params[layer][0][i, j])
-            colour = self.theme.positive if w >= 0 else self.theme.negative
-            edge.set_stroke(colour, width=edge_width(w), opacity=1)
+            color = self.theme.positive if w >= 0 else self.theme.negative
+            edge.set_stroke(color, width=edge_width(w), opacity=1)
         for (layer, i, j), value in self._values:
             value.set_value(float(params[layer][0][i, j]))
         if activations is None:

@@ -175,7 +175,7 @@ class NeuronDiagram(VGroup):
             edge.set_stroke(self.theme.positive if w >= 0 else self.theme.negative, edge_width(w))
             value.set_value(w)
 
-    def set_values(self, inputs: Sequence[float], weighted_sum: float, output: float) -> None:
+    def set_data(self, inputs: Sequence[float], weighted_sum: float, output: float) -> None:
         """Show an input set, its weighted sum and the output (fill goes off -> on with it)."""
         for value, x in zip(self.input_values, inputs):
             value.set_value(float(x))
@@ -184,10 +184,10 @@ class NeuronDiagram(VGroup):
         self.output_node.set_fill(interpolate_color(self._off, self._on, float(np.clip(output, 0, 1))), opacity=1)
 
 
-def _activation_glyph(name: str, colour: str, width: float, height: float) -> VMobject:
+def _activation_glyph(name: str, color: str, width: float, height: float) -> VMobject:
     """The activation's graph on z in [-4, 4], drawn ``width`` x ``height``."""
     z = np.linspace(-4, 4, 81)
     a = np.asarray(get_activation(name).f(z), dtype=float)
     span = np.ptp(a) or 1.0
     points = np.column_stack([z / 8 * width, (a - a.min()) / span * height - height / 2, np.zeros_like(z)])
-    return VMobject(stroke_color=colour, stroke_width=3).set_points_as_corners(points)
+    return VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(points)

@@ -12,7 +12,7 @@ __all__ = ["Readout"]
 class Readout(VGroup):
     """A line of digits drawn with pre-built monospaced glyphs.
 
-    :meth:`show` re-points a fixed row of glyph slots, so ticking it every frame builds
+    :meth:`set_data` re-points a fixed row of glyph slots, so ticking it every frame builds
     no mobject (``DecimalNumber.set_value`` rebuilds and deep-copies its digits: ~25 ms
     a call here, the largest cost of a training frame).
 
@@ -24,7 +24,7 @@ class Readout(VGroup):
 
     ALPHABET = "0123456789,.-"
 
-    def __init__(self, colour: str, size: float, widest: str) -> None:
+    def __init__(self, color: str, size: float, widest: str) -> None:
         glyphs = Text(self.ALPHABET, font=MONO_FONT, font_size=size)
         pair = Text("00", font=MONO_FONT, font_size=size)
         self.advance = (pair[1].get_center() - pair[0].get_center()) * RIGHT
@@ -32,11 +32,11 @@ class Readout(VGroup):
         # Each glyph's outline relative to its cell, the same for every slot in a mono font.
         self.shapes = {c: g.points - origin - i * self.advance for i, (c, g) in enumerate(zip(self.ALPHABET, glyphs))}
         self.anchor = VectorizedPoint(origin)
-        self.slots = [VMobject(stroke_width=0, fill_color=colour, fill_opacity=1) for _ in widest]
+        self.slots = [VMobject(stroke_width=0, fill_color=color, fill_opacity=1) for _ in widest]
         super().__init__(self.anchor, *self.slots)
-        self.show(widest)
+        self.set_data(widest)
 
-    def show(self, text: str) -> Readout:
+    def set_data(self, text: str) -> Readout:
         """Display ``text`` (characters from :attr:`ALPHABET`, at most as long as ``widest``)."""
         if len(text) > len(self.slots):
             raise ValueError(f"{text!r} is longer than the readout's {len(self.slots)} slots")

@@ -230,11 +230,11 @@ class GifSettings:
 
     fps: float
     scale: float = 1.0
-    colours: int = 128
+    colors: int = 128
 
     def describe(self, shape: tuple[int, int]) -> str:
         height, width = _scaled(shape, self.scale)
-        return f"{_fps_text(self.fps)} fps, {width}x{height}, {self.colours} colours"
+        return f"{_fps_text(self.fps)} fps, {width}x{height}, {self.colors} colours"
 
 
 def _fps_text(fps: float) -> str:
@@ -293,7 +293,7 @@ def _palette(store: FrameStore, settings: GifSettings) -> np.ndarray:
     step = max(1, frames[0].shape[1] // _SAMPLE_WIDTH)
     pixels = np.concatenate([frame[::step, ::step].reshape(-1, 3) for frame in frames])
     codes, counts = np.unique(_pack(pixels), return_counts=True)
-    wanted = settings.colours - 1
+    wanted = settings.colors - 1
     if len(codes) <= wanted:
         return _unpack(codes)
     # Flat colours (background, fills, text) get exact entries; median cut
@@ -346,14 +346,14 @@ def _unpack(codes: np.ndarray) -> np.ndarray:
 
 def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
     """Encode ``store`` as a GIF that loops forever; return the file's bytes."""
-    if not 2 <= settings.colours <= 256:
-        raise ValueError(f"colours must be between 2 and 256, got {settings.colours}")
-    colours = _palette(store, settings)
-    transparent = len(colours)
+    if not 2 <= settings.colors <= 256:
+        raise ValueError(f"colours must be between 2 and 256, got {settings.colors}")
+    colors = _palette(store, settings)
+    transparent = len(colors)
     bits = max(2, math.ceil(math.log2(transparent + 1)))
     table = np.zeros((2**bits, 3), np.uint8)
-    table[:transparent] = colours
-    nearest = _NearestColour(colours)
+    table[:transparent] = colors
+    nearest = _NearestColour(colors)
 
     height, width = _scaled(store.shape, settings.scale)
     out = io.BytesIO()
@@ -417,10 +417,10 @@ def _ladder(store: FrameStore, settings: GifSettings) -> list[GifSettings]:
     height, width = store.shape
     scales = [settings.scale * s for s in (1, 0.75, 0.5, 0.375, 0.25)
               if min(height, width) * settings.scale * s >= 32 or s == 1]
-    palettes = [settings.colours] + [c for c in (64, 32, 16, 8) if c < settings.colours]
+    palettes = [settings.colors] + [c for c in (64, 32, 16, 8) if c < settings.colors]
     steps = [replace(settings, fps=rate) for rate in rates]
     steps += [replace(steps[-1], scale=scale) for scale in scales[1:]]
-    steps += [replace(steps[-1], colours=colours) for colours in palettes[1:]]
+    steps += [replace(steps[-1], colors=colors) for colors in palettes[1:]]
     return steps
 
 

@@ -127,8 +127,8 @@ class BumpConstruction(NetreelScene):
         group.diagram = diagram
         return group
 
-    def _curve(self, ys: np.ndarray, colour: str, width: float = 5) -> VMobject:
-        curve = VMobject(stroke_color=colour, stroke_width=width)
+    def _curve(self, ys: np.ndarray, color: str, width: float = 5) -> VMobject:
+        curve = VMobject(stroke_color=color, stroke_width=width)
         return curve.set_points_as_corners(self.plot.points_for(self.xs, ys))
 
     # ------------------------------------------------------------ beats
@@ -161,7 +161,7 @@ class BumpConstruction(NetreelScene):
         def sharpen(curve: VMobject) -> None:
             net = netcore.step_neuron(left, steepness=float(np.exp(log_weight.get_value())))
             curve.set_points_as_corners(self.plot.points_for(self.xs, net.predict(self.xs)[:, 0]))
-            self.network.diagram.update_from(net.params)
+            self.network.diagram.set_data(net.params)
 
         self.step_curve.add_updater(sharpen)
         self.play(log_weight.animate.set_value(np.log(end)), run_time=2.0)
@@ -174,8 +174,8 @@ class BumpConstruction(NetreelScene):
         k = self._step_weight()
         net = netcore.superposition(1.0, -1.0, b1=-k * left, b2=-k * right, w1=k, w2=k, activation="sigmoid")
         shares = net.hidden_contributions(self.xs)
-        parts = [self._curve(shares[j], theme.neuron_colour(j), 3) for j in range(2)]
-        network = self._diagram(net, "two neurons", colour_hidden=True)
+        parts = [self._curve(shares[j], theme.neuron_color(j), 3) for j in range(2)]
+        network = self._diagram(net, "two neurons", color_hidden=True)
         self.play(
             FadeTransform(self.network, network), ReplacementTransform(self.step_curve, parts[0]),
             Create(parts[1]), self.caption.say(_BUMP), run_time=1.2,
@@ -228,18 +228,18 @@ class BumpConstruction(NetreelScene):
         ys = net.predict(self.xs)[:, 0]
         edges = np.linspace(o.interval[0], o.interval[1], n + 1)
         towers = VGroup(*(
-            self._tower(ys, edges[k], edges[k + 1], theme.neuron_colour(k)) for k in range(n)
+            self._tower(ys, edges[k], edges[k + 1], theme.neuron_color(k)) for k in range(n)
         ))
         neurons = f"{2 * n} neurons · {n} bump{'s' * (n != 1)}"
         return towers, self._curve(ys, theme.output), self._diagram(net, neurons), netcore.approximation_error(net, self.f, self.options.interval, GRID_POINTS)
 
-    def _tower(self, ys: np.ndarray, left: float, right: float, colour: str) -> VMobject:
+    def _tower(self, ys: np.ndarray, left: float, right: float, color: str) -> VMobject:
         """The area between the x axis and the output over one bin."""
         inside = (self.xs >= left) & (self.xs <= right)
         top = self.plot.points_for(self.xs[inside], ys[inside]) if inside.sum() >= 2 else np.empty((0, 3))
         corners = np.vstack([[self.plot.c2p(left, 0)], top, [self.plot.c2p(right, 0)]])
         tower = VMobject(stroke_width=0).set_points_as_corners(np.vstack([corners, corners[:1]]))
-        return tower.set_fill(colour, opacity=0.35)
+        return tower.set_fill(color, opacity=0.35)
 
 
 class _ErrorTable(VGroup):

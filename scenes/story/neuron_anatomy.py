@@ -70,7 +70,7 @@ class NeuronAnatomy(NetreelScene):
         diagram = self.diagram = NeuronDiagram(o.weights, o.bias, theme, activation="step", height=min(4.2, 1.4 * len(o.weights) + 1.4))
         diagram.move_to(0.35 * UP)
         inputs, sums, outputs = _path(neuron, o.input_sets)
-        diagram.set_values(inputs[0], sums[0], outputs[0])
+        diagram.set_data(inputs[0], sums[0], outputs[0])
         caption = Caption(theme)
 
         for name, part in diagram.parts():
@@ -87,7 +87,7 @@ class NeuronAnatomy(NetreelScene):
 
         def show(_) -> None:
             k = int(round(tracker.get_value()))
-            diagram.set_values(inputs[k], sums[k], outputs[k])
+            diagram.set_data(inputs[k], sums[k], outputs[k])
 
         diagram.add_updater(show)
         for n in range(1, len(o.input_sets)):

@@ -122,9 +122,9 @@ class NeuronAsFunction(NetreelScene):
 
         def follow(_) -> None:
             k = int(round(tracker.get_value()))
-            self.plot.set_curve(self.CURVE, GRID[: k + 1], outs[: k + 1])
+            self.plot.set_data(self.CURVE, GRID[: k + 1], outs[: k + 1])
             dot.move_to(self.plot.c2p(GRID[k], outs[k]))
-            self.diagram.set_values([GRID[k]], zs[k], outs[k])
+            self.diagram.set_data([GRID[k]], zs[k], outs[k])
 
         self.diagram.add_updater(follow)
         self.add(dot)
@@ -153,9 +153,9 @@ class NeuronAsFunction(NetreelScene):
         """Put frame ``k`` of ``frames`` on screen: curve, dot, weights and the diagram's numbers."""
         self.w, self.b = float(frames["w"][k]), float(frames["b"][k])
         out = frames["curves"][k]
-        self.plot.set_curve(self.CURVE, GRID, out)
+        self.plot.set_data(self.CURVE, GRID, out)
         self.diagram.set_weights([self.w], self.b)
-        self.diagram.set_values([GRID[PROBE]], frames["zs"][k, PROBE], out[PROBE])
+        self.diagram.set_data([GRID[PROBE]], frames["zs"][k, PROBE], out[PROBE])
         self.dot.move_to(self.plot.c2p(GRID[PROBE], out[PROBE]))
 
     def _play_frames(self, frames: dict, run_time: float = 2.0) -> None:

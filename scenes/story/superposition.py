@@ -89,12 +89,12 @@ class Superposition(NetreelScene):
         caption = Caption(theme)
         first = o.sequence[0]
         net = self.network(*first)
-        self.diagram = NetworkDiagram(net, theme, width=4.2, height=3.0, neuron_radius=0.3, colour_hidden=True, labels=True)
+        self.diagram = NetworkDiagram(net, theme, width=4.2, height=3.0, neuron_radius=0.3, color_hidden=True, labels=True)
         self.diagram.to_edge(LEFT, buff=0.9).shift(0.3 * UP)
         self.diagram.add_edge_label(1, 0, 0, "w<sub>11</sub>", value=True, side=1, along=0.45)
         self.diagram.add_edge_label(1, 1, 0, "w<sub>21</sub>", value=True, side=-1, along=0.45)
         names = VGroup(*(
-            markup(f"g<sub>{j + 1}</sub>", theme.neuron_colour(j), 22).next_to(self.diagram.neuron(1, j), UP if j == 0 else DOWN, buff=0.1)
+            markup(f"g<sub>{j + 1}</sub>", theme.neuron_color(j), 22).next_to(self.diagram.neuron(1, j), UP if j == 0 else DOWN, buff=0.1)
             for j in range(2)
         ))
         self.plot = FunctionPlot(X_RANGE, (-1.5, 2.5, 1.0), theme, width=6.0, height=4.4, y_label="", labels_at_edges=True)
@@ -106,7 +106,7 @@ class Superposition(NetreelScene):
         self.wait(o.hold)
         hidden = net.forward(GRID).activations[1]
         for j, name in enumerate(self.HIDDEN_CURVES):
-            curve = self.plot.add_curve(name, GRID, hidden[:, j], theme.neuron_colour(j), stroke_width=3)
+            curve = self.plot.add_curve(name, GRID, hidden[:, j], theme.neuron_color(j), stroke_width=3)
             self.play(FadeIn(curve), FadeIn(legend[j]),
                       caption.say(f"Neuron {j + 1} on its own: a step at x = {o.steps[j]:g}."))
             self.wait(o.hold)
@@ -141,8 +141,8 @@ class Superposition(NetreelScene):
         if scaled:
             names = ["w<sub>11</sub>·g<sub>1</sub>", "w<sub>21</sub>·g<sub>2</sub>",
                      "output = w<sub>11</sub>·g<sub>1</sub> + w<sub>21</sub>·g<sub>2</sub>"]
-        colours = [theme.neuron_colour(0), theme.neuron_colour(1), theme.output]
-        rows = VGroup(*(markup(n, c, 22) for n, c in zip(names, colours))).arrange(RIGHT, buff=0.4)
+        colors = [theme.neuron_color(0), theme.neuron_color(1), theme.output]
+        rows = VGroup(*(markup(n, c, 22) for n, c in zip(names, colors))).arrange(RIGHT, buff=0.4)
         return fit_width(rows, self.plot.axes.width + 0.6).next_to(self.plot.axes, UP, buff=0.25)
 
     def _answer(self, output: np.ndarray) -> str:
@@ -164,12 +164,12 @@ class Superposition(NetreelScene):
         }
 
     def _show(self, frames: dict, k: int) -> None:
-        self.diagram.update_from(frames["params"][k])
+        self.diagram.set_data(frames["params"][k])
         if self.OUTPUT_CURVE in self.plot.curves:
-            self.plot.set_curve(self.OUTPUT_CURVE, GRID, frames["output"][k])
+            self.plot.set_data(self.OUTPUT_CURVE, GRID, frames["output"][k])
         for j, name in enumerate(self.HIDDEN_CURVES):
             # the thin curves show each neuron's share, w·g, as it scales and flips
-            self.plot.set_curve(name, GRID, frames["contributions"][k, j])
+            self.plot.set_data(name, GRID, frames["contributions"][k, j])
 
     def _morph(self, frames: dict, *also) -> None:
         tracker = ValueTracker(0)

@@ -151,13 +151,13 @@ class UniversalApproximation(NetreelScene):
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
         self.diagram = NetworkDiagram(
             trace.network_at(0), theme, width=3.0, height=2.8,
-            max_neurons=MAX_DRAWN_NEURONS, colour_hidden=True, labels=True,
+            max_neurons=MAX_DRAWN_NEURONS, color_hidden=True, labels=True,
         )
         # Only neurons the diagram draws get a curve, so every curve has its circle.
         self.drawn = self.diagram.shown[1] if self.options.contributions else []
         for j in self.drawn:
             curve = self.plot.add_curve(f"neuron{j}", trace.grid, trace.contributions[0, j],
-                                        theme.neuron_colour(j), stroke_width=2, hide_outside=True)
+                                        theme.neuron_color(j), stroke_width=2, hide_outside=True)
             curve.set_stroke(opacity=0.75)
         self.plot.add_curve("output", trace.grid, trace.outputs[0], theme.output, stroke_width=5)
         # On top of the output, so a good fit reads as grey dashes over yellow.
@@ -171,8 +171,8 @@ class UniversalApproximation(NetreelScene):
         self.step_value = Readout(theme.text, 24, f"{int(trace.steps[-1]):,}")
         self.loss_format = f"{{:.{_loss_decimals(trace.loss)}f}}"
         self.loss_value = Readout(theme.text, 24, self.loss_format.format(float(trace.loss.max())))
-        self.step_value.show("0")
-        self.loss_value.show(self.loss_format.format(float(trace.loss[0])))
+        self.step_value.set_data("0")
+        self.loss_value.set_data(self.loss_format.format(float(trace.loss[0])))
         # Two rows, labels right-aligned and values left-aligned, so a value can grow
         # to the right without pushing anything.
         self.counter_labels = VGroup(label("step", theme.muted, 22), label("loss", theme.muted, 22))
@@ -243,11 +243,11 @@ class UniversalApproximation(NetreelScene):
         plot.curve("output").set_points_as_corners(self.output_points[index])
         for j in self.drawn:
             # cut where a share leaves the plot (see FunctionPlot.visible_path)
-            plot.set_curve(f"neuron{j}", trace.grid, trace.contributions[index, j])
-        self.diagram.update_from(self._params(index))
+            plot.set_data(f"neuron{j}", trace.grid, trace.contributions[index, j])
+        self.diagram.set_data(self._params(index))
         self.loss_chart.set_data(trace.steps[: index + 1], trace.loss[: index + 1])
-        self.step_value.show(f"{int(trace.steps[index]):,}")
-        self.loss_value.show(self.loss_format.format(float(trace.loss[index])))
+        self.step_value.set_data(f"{int(trace.steps[index]):,}")
+        self.loss_value.set_data(self.loss_format.format(float(trace.loss[index])))
 
     def _outro(self) -> None:
         self.play(

@@ -131,11 +131,11 @@ def _weighted_sum(name: str, weights: np.ndarray, inputs: np.ndarray, bias: floa
     return [f"{name} = {terms}", f"      + {_factor(bias)} = {shown(total)}"]
 
 
-def _fraction(top: str, bottom: str, colour: str, size: float) -> VGroup:
+def _fraction(top: str, bottom: str, color: str, size: float) -> VGroup:
     """∂top over ∂bottom, stacked, with a rule between."""
-    num, den = markup(top, colour, size), markup(bottom, colour, size)
+    num, den = markup(top, color, size), markup(bottom, color, size)
     half = (max(num.width, den.width) + 0.1) / 2
-    rule = Line(half * LEFT, half * RIGHT, stroke_width=2, color=colour)
+    rule = Line(half * LEFT, half * RIGHT, stroke_width=2, color=color)
     return VGroup(num, rule, den).arrange(DOWN, buff=0.08)
 
 
@@ -154,17 +154,17 @@ class _Value(VGroup):
     """
 
     def __init__(
-        self, value: float, colour: str, theme: Theme, *, prefix: str = "",
+        self, value: float, color: str, theme: Theme, *, prefix: str = "",
         decimals: int = DECIMALS, size: float = VALUE_SIZE, patch: bool = True,
         signs: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.decimals, self.signs = decimals, signs
-        self.number = number(value, colour, decimals, size)
-        wide = number(-8.0, colour, decimals, size)
+        self.number = number(value, color, decimals, size)
+        wide = number(-8.0, color, decimals, size)
         if prefix:
             # Pango sets the "0" on the prefix's baseline; the number takes its place.
-            line = markup(f"{prefix} 0", colour, size)
+            line = markup(f"{prefix} 0", color, size)
             self.prefix, self.anchor = VGroup(*line[:-1]), line[-1].set_opacity(0)
             body = VGroup(self.prefix, wide.next_to(self.anchor.get_left(), RIGHT, buff=0))
         else:
@@ -174,7 +174,7 @@ class _Value(VGroup):
         self.patch.set_stroke(width=0).set_fill(theme.background, opacity=1 if patch else 0)
         self.add(self.patch, self.prefix, self.anchor, self.number)
         self._digits = ""
-        self.set(value)
+        self.set_data(value)
 
     def paint(self) -> _Value:
         """Colour the number by its sign (with ``signs``)."""
@@ -182,7 +182,7 @@ class _Value(VGroup):
             self.number.set_color(self.signs[int(self.number.get_value() < 0)])
         return self
 
-    def set(self, value: float) -> _Value:
+    def set_data(self, value: float) -> _Value:
         """Show ``value`` (glyphs are rebuilt only when the digits shown change)."""
         digits = f"{value:.{self.decimals}f}"
         if digits == self._digits:
@@ -552,7 +552,7 @@ class Backpropagation(NetreelScene):
     # ------------------------------------------------------------ animation helpers
 
     @staticmethod
-    def _indicate(target: Mobject, colour: str) -> Animation:
+    def _indicate(target: Mobject, color: str) -> Animation:
         """Highlight ``target``'s values (their digits pulse in ``colour``) and circles (an outline runs round).
 
         Never recolours a value's background patch or a neuron's fill: a plain
@@ -572,15 +572,15 @@ class Backpropagation(NetreelScene):
 
         walk(target)
         return AnimationGroup(
-            *(Indicate(VGroup(v.prefix, v.number), color=colour, scale_factor=1.1) for v in values),
-            *(Circumscribe(c, Circle, color=colour, buff=0.06) for c in circles),
+            *(Indicate(VGroup(v.prefix, v.number), color=color, scale_factor=1.1) for v in values),
+            *(Circumscribe(c, Circle, color=color, buff=0.06) for c in circles),
         )
 
-    def _flash(self, edge: Line, colour: str, *, backwards: bool = False) -> Animation:
+    def _flash(self, edge: Line, color: str, *, backwards: bool = False) -> Animation:
         """A highlight travelling along ``edge`` (from its end if ``backwards``)."""
         start, end = edge.get_start(), edge.get_end()
         path = Line(end, start) if backwards else Line(start, end)
-        path.set_stroke(colour, width=edge.get_stroke_width() + 5)
+        path.set_stroke(color, width=edge.get_stroke_width() + 5)
         return ShowPassingFlash(path, time_width=0.6)
 
     def _tween(
@@ -607,18 +607,18 @@ class Backpropagation(NetreelScene):
 
             if weights:
                 params = [(at(W), at(b)) for W, b in zip(n.frame_weights, n.frame_biases)]
-                self.diagram.update_from(params)
+                self.diagram.set_data(params)
                 for (layer, i, j), value in self.weight_values.items():
-                    value.set(params[layer][0][i, j])
+                    value.set_data(params[layer][0][i, j])
             if values:
                 for (layer, j), value in self.a_values.items():
-                    value.set(at(n.frame_activations[layer])[j])
+                    value.set_data(at(n.frame_activations[layer])[j])
                 for (layer, j), value in self.z_values.items():
-                    value.set(at(n.frame_zs[layer - 1])[j])
-                self.loss_value.set(at(n.frame_loss))
+                    value.set_data(at(n.frame_zs[layer - 1])[j])
+                self.loss_value.set_data(at(n.frame_loss))
             if readout is not None:
                 counter, curve = readout
-                counter.set(n.frame_steps[k])
+                counter.set_data(n.frame_steps[k])
                 curve.set_data(n.frame_steps[: k + 1], n.frame_loss[: k + 1])
 
         moving = VGroup(self.diagram, *self.weight_values.values(), *self.a_values.values(),
