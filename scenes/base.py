@@ -3,7 +3,7 @@
 A scene's parameters live in one place, a :class:`SceneOptions` subclass whose
 fields are declared with :func:`option`. The CLI turns those fields into flags
 (``--w11``, ``--neurons``...), specs fill them from TOML, and plain Manim
-(``manim render -ql scenes/superposition.py Superposition``) uses the defaults.
+(``manim render -ql scenes/story/superposition.py Superposition``) uses the defaults.
 Options are validated when the scene is built, so bad input fails before any
 frame is drawn.
 """

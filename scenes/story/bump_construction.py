@@ -7,7 +7,7 @@ bin edges, one colour per bump; the maximum error over the interval is listed fo
 
 Render with defaults::
 
-    manim render -ql scenes/bump_construction.py BumpConstruction
+    manim render -ql scenes/story/bump_construction.py BumpConstruction
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Render with defaults::
 
-    manim render -ql scenes/neuron_anatomy.py NeuronAnatomy
+    manim render -ql scenes/story/neuron_anatomy.py NeuronAnatomy
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Every curve is ``Network.predict`` on a grid, updated in place.
 
 Render with defaults::
 
-    manim render -ql scenes/neuron_as_function.py NeuronAsFunction
+    manim render -ql scenes/story/neuron_as_function.py NeuronAsFunction
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Every curve is ``netcore.superposition(...)`` evaluated on a grid.
 
 Render with defaults::
 
-    manim render -ql scenes/superposition.py Superposition
+    manim render -ql scenes/story/superposition.py Superposition
 """
 
 from __future__ import annotations

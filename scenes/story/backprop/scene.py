@@ -8,7 +8,7 @@ faster, with a loss curve. Every number comes from
 :func:`scenes.backprop_numbers.backprop_numbers` (netcore) and is written with
 its :func:`~scenes.backprop_numbers.shown` rounding::
 
-    manim render -ql scenes/backpropagation.py Backpropagation
+    manim render -ql scenes/story/backprop/scene.py Backpropagation
 """
 
 from __future__ import annotations
