@@ -1,0 +1,90 @@
+"""A user's own scene, ``path/to/file.py:ClassName``: found, imported and checked, or one error line.
+
+Importing a file runs its code, so the command line does it only when the user
+asked for that file: on ``netreel render file.py:Class``, or for a spec or a
+story with ``--allow-code``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import traceback
+from pathlib import Path
+
+from manim import Scene
+
+from ..output.scene_import import is_file_ref, module_from_file, split_ref
+from .errors import NetreelError, one_line
+
+__all__ = ["is_file_ref", "load_scene_file", "resolve_file_ref"]
+
+
+def resolve_file_ref(ref: str, base: Path | None = None) -> tuple[Path, str]:
+    """The file and class name of ``ref``; a relative file is taken from ``base`` if given.
+
+    Raises
+    ------
+    NetreelError
+        If ``ref`` names no class.
+    """
+    where, name = split_ref(ref.strip())
+    if not name.isidentifier():
+        raise NetreelError(f"{ref!r}: name the scene class too, e.g. {where}:MyScene")
+    path = Path(where).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    return path, name
+
+
+def load_scene_file(ref: str, base: Path | None = None) -> type[Scene]:
+    """The Manim ``Scene`` subclass ``ref`` (``path/to/file.py:ClassName``) names.
+
+    Raises
+    ------
+    NetreelError
+        One line for a missing file, an import that fails (its error's last line
+        and the file:line it came from), a missing class or one that is not a Scene.
+    """
+    path, name = resolve_file_ref(ref, base)
+    if not path.is_file():
+        reason = "is a folder" if path.is_dir() else "does not exist"
+        raise NetreelError(f"scene file {str(path)!r} {reason}")
+    try:
+        module = module_from_file(path)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the file's own code: SystemExit included
+        raise NetreelError(f"cannot import {str(path)!r}: {_describe(error, path)}") from None
+    scene = getattr(module, name, None)
+    if scene is None:
+        found = [key for key, value in vars(module).items() if _is_scene(value)]
+        close = difflib.get_close_matches(name, found, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise NetreelError(
+            f"{str(path)!r} has no class {name!r} ({hint}scenes in it: {', '.join(found) or 'none'})"
+        )
+    if not _is_scene(scene):
+        what = "a Scene instance" if isinstance(scene, Scene) else f"a {type(scene).__name__}"
+        if isinstance(scene, type):
+            what = "Manim's own Scene; name your subclass" if scene is Scene else "a class not derived from Scene"
+        raise NetreelError(f"{str(path)!r}: {name} is not a Manim Scene subclass ({what})")
+    return scene
+
+
+def _is_scene(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, Scene) and value is not Scene
+
+
+def _describe(error: BaseException, path: Path) -> str:
+    """The error's last line and where it happened: the innermost line of ``path`` it passed."""
+    last = one_line(traceback.format_exception_only(error)[-1])
+    resolved = str(path.resolve())
+
+    def where(filename: str, line: int | None) -> str:
+        return f"{last} ({str(path) if filename == resolved else filename}:{line})"
+
+    if isinstance(error, SyntaxError) and error.filename:
+        return where(error.filename, error.lineno)
+    frames = traceback.extract_tb(error.__traceback__)
+    mine = [frame for frame in frames if frame.filename == resolved] or frames[-1:]
+    return where(mine[-1].filename, mine[-1].lineno) if mine else last
