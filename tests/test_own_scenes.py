@@ -1,0 +1,140 @@
+"""Your own scene files: loading file.py:Class with one-line errors, and the example file rendered tiny."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import ManimColor
+
+from scenes.base import NetreelScene
+from scenes.cli.errors import NetreelError
+from scenes.cli.scene_file import load_scene_file
+from scenes.output.render import render_frames, scene_to_pixel
+from scenes.output.scene_import import import_scene, is_file_ref, scene_ref, split_ref
+from scenes.theme import THEMES
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "learn_sine.py"
+
+PLAIN = """
+from manim import Scene, Square, Create
+
+class Plain(Scene):
+    def construct(self):
+        self.play(Create(Square()))
+
+def not_a_scene():
+    pass
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "plain.py").write_text(PLAIN)
+    return tmp_path
+
+
+def load_error(ref: str, base: Path | None = None) -> str:
+    with pytest.raises(NetreelError) as caught:
+        load_scene_file(ref, base)
+    message = caught.value.message
+    assert "\n" not in message
+    return message
+
+
+def test_references():
+    assert is_file_ref("a/b.py:Scene") and is_file_ref("b.PY") and is_file_ref("c:/x/b.py:S")
+    assert not is_file_ref("scenes.story.superposition:Superposition") and not is_file_ref("uat")
+    assert split_ref("a/b.py:Scene") == ("a/b.py", "Scene") and split_ref("b.py") == ("b.py", "")
+
+
+def test_a_plain_manim_scene_loads_relative_to_a_base(folder):
+    scene = load_scene_file("plain.py:Plain", folder)
+    assert scene.__name__ == "Plain" and not issubclass(scene, NetreelScene)
+    assert load_scene_file(f"{folder}/plain.py:Plain") is scene  # imported once per process
+    assert import_scene(scene_ref(scene)) is scene
+    assert scene_ref(scene) == f"{folder.resolve()}/plain.py:Plain"
+
+
+def test_two_files_with_the_same_name_do_not_clash(tmp_path):
+    for sub, side in (("a", 1), ("b", 2)):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "scene.py").write_text(PLAIN + f"\nSIDE = {side}\n")
+    first = load_scene_file(f"{tmp_path}/a/scene.py:Plain")
+    second = load_scene_file(f"{tmp_path}/b/scene.py:Plain")
+    assert first is not second
+    assert sys.modules[first.__module__].SIDE == 1 and sys.modules[second.__module__].SIDE == 2
+
+
+@pytest.mark.parametrize("source, fragments", [
+    ("import numpy\nx = 1\nundefined_name + 1\n", ["NameError: name 'undefined_name' is not defined", "bad.py:3)"]),
+    ("def f(:\n    pass\n", ["SyntaxError", "bad.py:1)"]),
+    ("import no_such_module_anywhere\n", ["ModuleNotFoundError: No module named 'no_such_module_anywhere'", "bad.py:1)"]),
+    ("import sys\n\n\nsys.exit(3)\n", ["SystemExit: 3", "bad.py:4)"]),
+    ("def helper():\n    raise ValueError('deep\\ninside')\n\nhelper()\n", ["ValueError: deep inside", "bad.py:2)"]),
+])
+def test_a_file_that_fails_to_import_names_its_error_and_line(tmp_path, source, fragments):
+    (tmp_path / "bad.py").write_text(source)
+    message = load_error(f"{tmp_path}/bad.py:Scene")
+    assert message.startswith(f"cannot import '{tmp_path}/bad.py': ")
+    for fragment in fragments:
+        assert fragment in message
+    # a failed import is forgotten, so the fixed file imports
+    (tmp_path / "bad.py").write_text(PLAIN)
+    assert load_scene_file(f"{tmp_path}/bad.py:Plain").__name__ == "Plain"
+
+
+def test_missing_file_class_or_scene(folder):
+    assert load_error("nope.py:Scene", folder) == f"scene file '{folder}/nope.py' does not exist"
+    (folder / "dir.py").mkdir()
+    assert "is a folder" in load_error("dir.py:Scene", folder)
+    assert load_error("plain.py:Plian", folder) == (
+        f"'{folder}/plain.py' has no class 'Plian' (did you mean 'Plain'? scenes in it: Plain)"
+    )
+    assert "not_a_scene is not a Manim Scene subclass (a function)" in load_error("plain.py:not_a_scene", folder)
+    assert "Manim's own Scene" in load_error("plain.py:Scene", folder)
+    assert "name the scene class too" in load_error("plain.py", folder)
+
+
+def test_file_options_survive_a_trip_to_a_new_process():
+    """A worker process rebuilds a file scene's options by importing the file again."""
+    scene = load_scene_file(f"{EXAMPLE}:LearnSine")
+    options = scene.Options(neurons=3, steps=77)
+    data = pickle.dumps(options)
+    code = (
+        "import pickle, sys; o = pickle.loads(sys.stdin.buffer.read()); "
+        "print(type(o).__name__, o.neurons, o.steps, type(o).__module__.startswith('netreel_file_'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, check=True)
+    assert done.stdout.decode().split() == ["LearnSineOptions", "3", "77", "True"]
+    assert pickle.loads(data) == options
+
+
+def test_the_example_learns_and_draws_its_trace():
+    scene_class = load_scene_file(f"{EXAMPLE}:LearnSine")
+    width, height, fps = 320, 180, 5
+    options = scene_class.Options(neurons=4, steps=600, duration=1.0)
+    out = []
+    frames = render_frames(scene_class, options, width=width, height=height, fps=fps, scene_out=out)
+    scene = out[0]
+    trace, plot = scene.trace, scene.plot
+    assert trace.loss[-1] < 0.1 * trace.loss[0]
+    assert len(frames) == round((1.2 + 0.6 + 1.0 + 0.6 + 1.0) * fps)
+    yellow = np.array(ManimColor(THEMES["dark"].output).to_rgb()) * 255
+
+    def yellow_near(frame: np.ndarray, x: float, y: float) -> bool:
+        column, row = (int(v) for v in scene_to_pixel(plot.c2p(x, y), width, height))
+        patch = frame[row - 2:row + 3, column - 2:column + 3, :3].astype(float)
+        return bool((np.linalg.norm(patch - yellow, axis=-1) < 60).any())
+
+    # The last frame draws the trained output where the Trace says, not the untrained one.
+    for x in (-0.6, 0.3, 0.7):
+        final = float(np.interp(x, trace.grid, trace.outputs[-1]))
+        first = float(np.interp(x, trace.grid, trace.outputs[0]))
+        assert yellow_near(frames[-1], x, final)
+        if abs(final - first) > 0.4:
+            assert not yellow_near(frames[-1], x, first)
