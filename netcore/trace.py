@@ -9,6 +9,9 @@ key                shape                  meaning
 =================  =====================  ==============================================
 ``steps``          (F,) int64             optimizer updates done before each frame
 ``loss``           (F,) float64           training loss at each frame
+``accuracy``       (F,) float64           fraction of training points on the right side
+                                          of 0.5 (classification); NaN for regression.
+                                          Optional: traces saved without it load as NaN
 ``W{l}``           (F, n_in, n_out)       weights of layer ``l`` (``W0``, ``W1``, ...)
 ``b{l}``           (F, n_out)             biases of layer ``l``
 ``grad_W{l}``      (F, n_in, n_out)       dL/dW of layer ``l`` at that frame
@@ -47,6 +50,8 @@ TRACE_VERSION = 1
 
 _ARRAYS = ("steps", "loss", "grid", "outputs", "contributions", "target", "x_train", "y_train")
 _LAYERED = {"W": "weights", "b": "biases", "grad_W": "grad_weights", "grad_b": "grad_biases"}
+#: Arrays added after version 1 was published; a trace saved without one loads as NaN.
+_OPTIONAL = ("accuracy",)
 _META = ("layer_sizes", "activation", "output_activation", "optimizer", "lr", "seed",
          "total_steps", "target_text", "loss_name")
 
@@ -76,6 +81,11 @@ class Trace:
     total_steps: int
     target_text: str = ""
     loss_name: str = "mse"
+    accuracy: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.accuracy is None:
+            self.accuracy = np.full(len(self.steps), np.nan)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -84,6 +94,11 @@ class Trace:
     def final_loss(self) -> float:
         """Loss at the last frame."""
         return float(self.loss[-1])
+
+    @property
+    def final_accuracy(self) -> float:
+        """Accuracy at the last frame (NaN for regression)."""
+        return float(self.accuracy[-1])
 
     def network_at(self, i: int) -> Network:
         """Rebuild the network as it was at frame ``i`` (negative ``i`` counts from the end)."""
@@ -109,7 +124,7 @@ class Trace:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The flat ``{key: array}`` mapping that :meth:`save` writes."""
-        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        arrays = {name: getattr(self, name) for name in _ARRAYS + _OPTIONAL}
         for prefix, attr in _LAYERED.items():
             arrays.update({f"{prefix}{l}": a for l, a in enumerate(getattr(self, attr))})
         meta = {"format": TRACE_FORMAT, "version": TRACE_VERSION}
@@ -154,6 +169,7 @@ class Trace:
                     raise ValueError(f"{path}: not a netreel trace")
                 layers = len(meta["layer_sizes"]) - 1
                 values = {name: data[name] for name in _ARRAYS}
+                values.update({name: data[name] for name in _OPTIONAL if name in data.files})
                 for prefix, attr in _LAYERED.items():
                     values[attr] = [data[f"{prefix}{l}"] for l in range(layers)]
                 values.update({name: meta[name] for name in _META})

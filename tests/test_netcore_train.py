@@ -217,7 +217,7 @@ def test_trace_keys_are_documented_and_flat(tmp_path):
     trace.save(tmp_path / "t.npz")
     with np.load(tmp_path / "t.npz", allow_pickle=False) as data:
         keys = set(data.files)
-    expected = {"steps", "loss", "grid", "outputs", "contributions", "target", "x_train", "y_train", "meta",
+    expected = {"steps", "loss", "accuracy", "grid", "outputs", "contributions", "target", "x_train", "y_train", "meta",
                 "W0", "W1", "b0", "b1", "grad_W0", "grad_W1", "grad_b0", "grad_b1"}
     assert keys == expected
     for key in expected:
@@ -252,6 +252,24 @@ def test_save_replaces_atomically_and_cleans_up_on_failure(tmp_path, monkeypatch
         trace.save(target)
     assert target.read_bytes() == b"previous"
     assert os.listdir(tmp_path) == ["t.npz"]
+
+
+def test_trace_saved_without_accuracy_loads_as_nan(tmp_path):
+    trace = _small_trace()
+    arrays = trace.to_arrays()
+    del arrays["accuracy"]
+    np.savez_compressed(tmp_path / "old.npz", **arrays)
+    loaded = nc.Trace.load(tmp_path / "old.npz")
+    assert loaded.accuracy.shape == (len(trace),) and np.isnan(loaded.accuracy).all()
+    assert loaded.equals(trace)
+
+
+def test_accuracy_round_trips(tmp_path):
+    trace = _small_trace()
+    trace.accuracy = np.linspace(0.5, 1.0, len(trace))
+    loaded = nc.Trace.load(trace.save(tmp_path / "t.npz"))
+    np.testing.assert_array_equal(loaded.accuracy, trace.accuracy)
+    assert loaded.final_accuracy == 1.0
 
 
 def test_load_rejects_other_files(tmp_path):
