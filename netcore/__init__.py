@@ -2,8 +2,9 @@
 
 Pure numpy (never imports manim or click).  One idea per module:
 activations, losses, network (forward + backprop), optim, train (+ record schedule),
-trace (the recorded data, saved as .npz), construct (hand-built networks), targets
-(safe expression parsing) and gradcheck (finite-difference check).
+recorder (fills the Trace while training runs), trace (the recorded data, saved as
+.npz), construct (hand-built networks), targets (safe expression parsing) and gradcheck
+(finite-difference check).
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
 from .construct import BUMP_SHARPNESS, approximation_error, bumps, step_neuron, step_position, superposition
@@ -11,6 +12,7 @@ from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
 from .optim import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, check_lr, get_optimizer
+from .recorder import Recorder, accuracy
 from .targets import FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRESETS, TargetError, parse_target
 from .trace import TRACE_FORMAT, TRACE_VERSION, Trace
 from .train import (
@@ -27,6 +29,8 @@ __all__ = [
     "Network", "Forward", "Gradients",
     # optim
     "Optimizer", "OPTIMIZERS", "get_optimizer", "check_lr", "SGD", "Momentum", "Adam",
+    # recorder
+    "Recorder", "accuracy",
     # targets
     "TargetError", "parse_target", "PRESETS", "FUNCTIONS", "MAX_LENGTH", "MAX_EXPONENT", "MAX_DEPTH",
     # trace

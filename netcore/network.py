@@ -186,7 +186,19 @@ class Network:
             activations.append(g.f(z))
         return Forward(zs, activations)
 
-    def _backprop(self, x: np.ndarray, y: np.ndarray, loss: Loss) -> Gradients:
+    def backprop(self, x: np.ndarray, y: np.ndarray, loss: Loss) -> Gradients:
+        """Backpropagate ``loss`` for a batch, trusting the caller's shapes (no checks).
+
+        The unchecked core of :meth:`gradients`, for loops that run it thousands of times
+        on data they validated once (training).  ``x`` must be a float64 array
+        ``(n, n_in)``, ``y`` ``(n, n_out)`` and ``loss`` a :class:`~netcore.losses.Loss`;
+        anything else gives wrong numbers or numpy's errors, not ours.
+
+        Returns
+        -------
+        Gradients
+            As :meth:`gradients`.
+        """
         fwd = self._forward(x)
         flat = np.empty_like(self.flat)
         grads = self._views(flat)
@@ -224,7 +236,7 @@ class Network:
         y = self._as_batch(y, self.layer_sizes[-1], "y")
         if len(x) != len(y):
             raise ValueError(f"x and y must have the same number of examples, got {len(x)} and {len(y)}")
-        return self._backprop(x, y, get_loss(loss))
+        return self.backprop(x, y, get_loss(loss))
 
     def hidden_contributions(self, x: np.ndarray) -> np.ndarray:
         """Each hidden neuron's share of the output neuron's weighted input.

@@ -11,9 +11,10 @@ from typing import Callable
 
 import numpy as np
 
-from .losses import get_loss
+from .losses import binary_cross_entropy, get_loss
 from .network import Network
 from .optim import get_optimizer
+from .recorder import Recorder
 from .targets import PRESETS, TargetError, parse_target
 from .trace import Trace
 
@@ -86,6 +87,32 @@ def _as_2d(a: np.ndarray, name: str) -> np.ndarray:
     return a
 
 
+def _training_data(network: Network, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``x``, ``y`` as finite float64 ``(n, n_in)`` and ``(n, n_out)``, or ValueError."""
+    x, y = _as_2d(x, "x"), _as_2d(y, "y")
+    n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
+    if x.shape[1] != n_in or y.shape[1] != n_out or len(x) != len(y):
+        raise ValueError(f"x {x.shape} and y {y.shape} do not fit layer sizes "
+                         f"{list(network.layer_sizes)} (want (n, {n_in}) and (n, {n_out}))")
+    return x, y
+
+
+def _plot_grid(network: Network, x: np.ndarray, grid: np.ndarray | None) -> np.ndarray:
+    """Where a 1-input, 1-output network's output is recorded (empty for any other)."""
+    if network.layer_sizes[0] != 1 or network.layer_sizes[-1] != 1:
+        return np.empty(0)
+    if grid is None:
+        return np.linspace(x.min(), x.max(), GRID_POINTS)
+    return np.asarray(grid, dtype=np.float64).ravel()
+
+
+def _on_grid(target: Callable[[np.ndarray], np.ndarray] | None, grid: np.ndarray) -> np.ndarray:
+    """The target's values on the grid (NaN where there is no target)."""
+    if target is None:
+        return np.full(grid.shape, np.nan)
+    return np.broadcast_to(np.asarray(target(grid), dtype=np.float64), grid.shape).copy()
+
+
 def train(
     network: Network,
     x: np.ndarray,
@@ -109,6 +136,8 @@ def train(
         Inputs ``(n, n_in)`` and targets ``(n, n_out)``; 1-D arrays mean one column.
     steps, lr, optimizer, loss
         Number of updates, learning rate, ``"adam"``/``"momentum"``/``"sgd"``, loss name.
+        With ``"binary_cross_entropy"`` the targets are classes 0/1 and the Trace records
+        the training accuracy at every frame (else NaN).
     frames
         Frames to record (at most ``steps + 1``), spaced by :func:`record_schedule`.
     grid
@@ -128,58 +157,24 @@ def train(
     schedule = record_schedule(steps, frames)
     opt = get_optimizer(optimizer, lr)
     loss_fn = get_loss(loss)
-    x, y = _as_2d(x, "x"), _as_2d(y, "y")
-    n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
-    if x.shape[1] != n_in or y.shape[1] != n_out or len(x) != len(y):
-        raise ValueError(f"x {x.shape} and y {y.shape} do not fit layer sizes "
-                         f"{list(network.layer_sizes)} (want (n, {n_in}) and (n, {n_out}))")
-    plottable = n_in == 1 and n_out == 1
-    if not plottable:
-        grid = np.empty(0)
-    elif grid is None:
-        grid = np.linspace(x.min(), x.max(), GRID_POINTS)
-    grid = np.asarray(grid, dtype=np.float64).ravel()
-    target_values = (np.full(grid.shape, np.nan) if target is None
-                     else np.broadcast_to(np.asarray(target(grid), dtype=np.float64), grid.shape).copy())
-    hidden = network.layer_sizes[1] if plottable and len(network.layer_sizes) == 3 else 0
+    x, y = _training_data(network, x, y)
+    grid = _plot_grid(network, x, grid)
+    recorder = Recorder(network, schedule, grid, y, classify=loss_fn is binary_cross_entropy)
 
-    F, G = len(schedule), len(grid)
-    shapes = [W.shape for W, _ in network.params]
-    weights = [np.empty((F, *s)) for s in shapes]
-    biases = [np.empty((F, s[1])) for s in shapes]
-    grad_weights = [np.empty((F, *s)) for s in shapes]
-    grad_biases = [np.empty((F, s[1])) for s in shapes]
-    losses, outputs, contributions = np.empty(F), np.empty((F, G)), np.empty((F, hidden, G))
-
-    frame = 0
     # A diverging run is reported by TrainingDiverged; numpy's overflow warnings on the
     # way there would only be noise.
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps + 1):
-            grads = network._backprop(x, y, loss_fn)
+            grads = network.backprop(x, y, loss_fn)
             if not math.isfinite(grads.loss):
                 raise TrainingDiverged(step, opt.lr, grads.loss)
-            if step == schedule[frame]:
-                losses[frame] = grads.loss
-                for l, ((W, b), gW, gb) in enumerate(zip(network.params, grads.dW, grads.db)):
-                    weights[l][frame], biases[l][frame] = W, b
-                    grad_weights[l][frame], grad_biases[l][frame] = gW, gb
-                if G:
-                    outputs[frame] = network.predict(grid)[:, 0]
-                if hidden:
-                    contributions[frame] = network.hidden_contributions(grid)
-                frame += 1
+            if recorder.due(step):
+                recorder.record(grads)
             if step < steps:
                 opt.update(network.flat, grads.flat)
 
-    return Trace(
-        steps=schedule, loss=losses, weights=weights, biases=biases,
-        grad_weights=grad_weights, grad_biases=grad_biases, grid=grid, outputs=outputs,
-        contributions=contributions, target=target_values, x_train=x, y_train=y,
-        layer_sizes=network.layer_sizes, activation=network.activation.name,
-        output_activation=network.output_activation.name, optimizer=opt.name, lr=opt.lr,
-        seed=network.seed, total_steps=steps, target_text=target_text, loss_name=loss_fn.name,
-    )
+    return recorder.trace(x, _on_grid(target, grid), optimizer=opt.name, lr=opt.lr, total_steps=steps,
+                          target_text=target_text, loss_name=loss_fn.name)
 
 
 def fit_function(

@@ -174,6 +174,16 @@ def test_backprop_gradients_against_a_reference_formula():
     assert g.loss == pytest.approx(np.mean((out - y) ** 2), rel=1e-12)
 
 
+def test_public_backprop_is_gradients_without_the_checks():
+    net = nc.Network([2, 4, 3, 1], activation="tanh", output_activation="sigmoid", seed=5)
+    x, y = _data([2, 4, 3, 1], n=9)
+    y = (y > 0).astype(float)
+    fast = net.backprop(x, y, nc.binary_cross_entropy)
+    checked = net.gradients(x, y, "binary_cross_entropy")
+    assert np.array_equal(fast.flat, checked.flat) and fast.loss == checked.loss
+    assert all(np.array_equal(p, q) for p, q in zip(fast.deltas, checked.deltas))
+
+
 # ---------------------------------------------------------------- network
 
 def test_forward_and_gradient_shapes():
@@ -315,7 +325,7 @@ def test_every_module_declares_all_and_package_reexports_it():
     import importlib
 
     for name in ("activations", "losses", "network", "optim", "targets", "trace", "train", "construct",
-                 "gradcheck"):
+                 "gradcheck", "recorder"):
         module = importlib.import_module(f"netcore.{name}")
         for public in module.__all__:
             assert getattr(nc, public) is getattr(module, public), public

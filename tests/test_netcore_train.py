@@ -1,4 +1,5 @@
 """netcore.train and netcore.trace: learning, recording, saving."""
+import hashlib
 import os
 import time
 from dataclasses import fields
@@ -130,6 +131,41 @@ def test_same_seed_same_trace():
             assert np.array_equal(p, q, equal_nan=np.asarray(p).dtype.kind == "f"), f.name
     c = nc.train(nc.Network([1, 4, 1], seed=2), X, np.sin(3 * X), steps=300, lr=0.05, frames=20)
     assert not a.equals(c)
+
+
+def test_small_trace_numbers_are_pinned():
+    """The bits of a small Adam run, recorded before the recorder refactor (issue 9): any
+    change to the training arithmetic or what is recorded shows here."""
+    trace = _small_trace()
+    assert [v.hex() for v in trace.loss[[0, 10, -1]]] == [
+        "0x1.ce3bf7e47dc56p-1", "0x1.0a2215fb80b92p-3", "0x1.78dbbf8df9a42p-6"]
+    assert float(trace.weights[1][-1][2, 0]).hex() == "-0x1.daf55341bbb1bp-1"
+    arrays = trace.to_arrays()
+    del arrays["accuracy"]  # added later; NaN for this regression trace
+    digest = hashlib.sha256()
+    for key in sorted(arrays):
+        digest.update(key.encode())
+        digest.update(np.ascontiguousarray(arrays[key]).tobytes())
+    assert digest.hexdigest() == "0d453e4811b5b2a23112cbc131ced76ea1ebfebf49bebc52e9a043560a198159"
+    assert np.isnan(trace.accuracy).all() and trace.accuracy.shape == (20,)
+
+
+def test_classification_trace_records_accuracy_counted_independently():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, size=(50, 2))
+    y = (x[:, :1] ** 2 + x[:, 1:] ** 2 < 0.5).astype(float)
+    net = nc.Network([2, 5, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    trace = nc.train(net, x, y, steps=200, lr=0.05, frames=8, loss="binary_cross_entropy")
+    for i in range(len(trace)):
+        output = trace.network_at(i).predict(x)[:, 0]
+        right = sum((p >= 0.5) == (t == 1) for p, t in zip(output, y[:, 0]))
+        assert trace.accuracy[i] == right / 50
+    assert trace.accuracy[-1] > trace.accuracy[0]
+
+
+def test_accuracy_counts_every_output_and_half_as_class_one():
+    y = np.array([[0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    assert nc.accuracy(np.array([[0.2, 0.5], [0.9, 0.4], [0.1, 0.3]]), y) == 2 / 3
 
 
 def test_huge_learning_rate_diverges_with_clear_message():
