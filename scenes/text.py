@@ -4,9 +4,16 @@ No LaTeX exists here, so every glyph goes through Pango (``Text``/``MarkupText``
 in the theme's fonts. Numbers that change on screen are :class:`DecimalNumber`
 built from ``Text`` digits, which Manim caches per glyph, so ticking them every
 frame is cheap (building a new ``Text`` per frame is not).
+
+A :class:`Caption` also keeps what it said and when, as :class:`Cue` records
+(:func:`scene_cues`), so the same words become subtitles and alt text.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from manim import (
     DOWN,
@@ -16,6 +23,7 @@ from manim import (
     FadeIn,
     FadeOut,
     MarkupText,
+    Scene,
     Text,
     Wait,
     config,
@@ -23,7 +31,10 @@ from manim import (
 
 from .theme import FONT, MONO_FONT, Theme
 
-__all__ = ["number_text", "label", "markup", "number", "Caption", "FRAME_MARGIN", "fit_width"]
+__all__ = [
+    "number_text", "label", "markup", "number", "Caption", "Cue", "scene_cues", "two_lines",
+    "FRAME_MARGIN", "fit_width",
+]
 
 #: Scene units kept free along every edge of the frame.
 FRAME_MARGIN = 0.35
@@ -89,11 +100,43 @@ def fit_width(mobject, max_width: float):
     return mobject
 
 
+@dataclass(frozen=True)
+class Cue:
+    """One caption line and when it is on screen, in seconds from the scene's start.
+
+    ``start`` is the first frame showing the line, ``end`` the end of the last one
+    (the frame after it); while one line fades into the next, the cue changes at
+    the frame where the new line becomes the clearer of the two.
+    """
+
+    text: str
+    start: float
+    end: float
+
+
+# Captions that have spoken in each scene (a scene may hold several).
+_CAPTIONS: WeakKeyDictionary[Scene, list[Caption]] = WeakKeyDictionary()
+
+
+def scene_cues(scene: Scene) -> list[Cue]:
+    """Every caption cue of ``scene`` so far, in order; a line still showing ends now."""
+    now = _frame_time(scene.renderer.time)
+    cues = [cue for caption in _CAPTIONS.get(scene, []) for cue in caption.cues_until(now)]
+    return sorted(cues, key=lambda cue: (cue.start, cue.end))
+
+
+def _frame_time(seconds: float) -> float:
+    """``seconds`` on the frame grid (the renderer adds up ``1/fps`` steps, with float error)."""
+    return round(seconds * config.frame_rate) / config.frame_rate
+
+
 class Caption:
     """The story's running caption, one line (or two) at the bottom of the frame.
 
     Not a mobject: :meth:`say` returns an animation that fades the previous line
-    out and brings the new one in, so there is nothing to ``add`` first.
+    out and brings the new one in, so there is nothing to ``add`` first. When
+    those animations play, the caption notes the scene time of each line
+    (:attr:`cues`, :func:`scene_cues`).
 
     Examples
     --------
@@ -106,6 +149,9 @@ class Caption:
         self.size = size
         self.color = color or theme.text
         self.line: Text | None = None
+        #: Lines said and gone, with their times.
+        self.cues: list[Cue] = []
+        self._showing: tuple[str, float] | None = None  # the line on screen since when
 
     @property
     def max_width(self) -> float:
@@ -116,7 +162,7 @@ class Caption:
         """Build (but do not show) a caption line: wrapped to two lines if long, placed at the bottom."""
         line = label(text, self.color, self.size)
         if line.width > self.max_width and " " in text:
-            line = label(_two_lines(text), self.color, self.size)
+            line = label(two_lines(text), self.color, self.size)
         fit_width(line, self.max_width)
         return line.to_edge(DOWN, buff=FRAME_MARGIN)
 
@@ -125,16 +171,69 @@ class Caption:
         new = self.make(text)
         old, self.line = self.line, new
         if old is None:
-            return FadeIn(new, run_time=run_time)
-        return AnimationGroup(FadeOut(old), FadeIn(new), run_time=run_time)
+            return _CuedFadeIn(new, caption=self, text=text, run_time=run_time)
+        return _CuedCrossfade(FadeOut(old), FadeIn(new), caption=self, text=text, run_time=run_time)
 
     def clear(self, run_time: float = 0.4) -> Animation:
         """Fade the current line out (a short wait if there is none)."""
         old, self.line = self.line, None
-        return FadeOut(old, run_time=run_time) if old is not None else Wait(run_time)
+        if old is None:
+            return Wait(run_time)
+        return _CuedFadeOut(old, caption=self, text=None, run_time=run_time)
+
+    def cues_until(self, now: float) -> list[Cue]:
+        """:attr:`cues`, plus the line on screen as if it left at ``now``."""
+        if self._showing is None:
+            return list(self.cues)
+        return [*self.cues, Cue(self._showing[0], self._showing[1], now)]
+
+    def _change(self, scene: Scene, text: str | None, start: float, frames: int) -> None:
+        """Note a fade that starts at ``start`` and draws ``frames`` frames."""
+        _CAPTIONS.setdefault(scene, [])
+        if self not in _CAPTIONS[scene]:
+            _CAPTIONS[scene].append(self)
+        frame = 1 / config.frame_rate
+        if self._showing is None:
+            # Frame 0 of a fade-in draws the line fully transparent.
+            cut = start + frame
+        else:
+            # In a crossfade the new line is the clearer one from the middle on;
+            # a fade-out alone shows the line until its last frame.
+            cut = start + (math.ceil(frames / 2) if text is not None else frames) * frame
+            self.cues.append(Cue(self._showing[0], self._showing[1], _frame_time(cut)))
+        self._showing = (text, _frame_time(cut)) if text is not None else None
 
 
-def _two_lines(text: str) -> str:
+class _Cued:
+    """Mixed into a caption's fade: tells the caption when in the scene the fade plays."""
+
+    def __init__(self, *args, caption: Caption, text: str | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._caption, self._text = caption, text
+
+    def _setup_scene(self, scene: Scene) -> None:
+        super()._setup_scene(scene)
+        renderer = scene.renderer
+        # A skipped play (rendering only some animations) has already added its
+        # duration to the renderer's clock; a drawn one adds each frame as it goes.
+        start = renderer.time - (scene.duration if renderer.skip_animations else 0.0)
+        frames = math.ceil(min(self.run_time, scene.duration) * config.frame_rate - 1e-9)
+        self._caption._change(scene, self._text, _frame_time(start), frames)
+
+
+class _CuedFadeIn(_Cued, FadeIn):
+    """The first line fading in."""
+
+
+class _CuedCrossfade(_Cued, AnimationGroup):
+    """One line fading out while the next fades in."""
+
+
+class _CuedFadeOut(_Cued, FadeOut):
+    """The last line fading out."""
+
+
+def two_lines(text: str) -> str:
     """Break ``text`` at the space nearest its middle."""
     middle = len(text) / 2
     spaces = [i for i, c in enumerate(text) if c == " "]

@@ -1,0 +1,196 @@
+"""What surrounds the frames: caption cues, subtitles (.srt/.vtt) and alt text."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from manim import tempconfig
+
+from scenes.base import NetreelScene
+from scenes.output.render import render_frames
+from scenes.output.subtitles import alt_text, shift_cues, srt_text, vtt_text, write_srt, write_vtt
+from scenes.text import Caption, Cue, scene_cues
+
+FPS = 10
+
+
+class TwoCaptions(NetreelScene):
+    """Nothing but a caption that says two lines and clears."""
+
+    name = "two-captions"
+    description = "Two captions, one after the other"
+
+    def construct(self) -> None:
+        caption = Caption(self.theme)
+        self.wait(0.4)
+        self.play(caption.say("The first line"))
+        self.wait(0.8)  # waits of whole frames: Manim truncates int(0.6 * 10) = 5 frames when it draws
+        self.play(caption.say("A second line, which is longer", run_time=0.8))
+        self.wait(0.5)
+        self.play(caption.clear())
+        self.wait(0.4)
+
+
+class NeverCleared(NetreelScene):
+    name = "never-cleared"
+    description = "A caption left on screen"
+
+    def construct(self) -> None:
+        caption = Caption(self.theme)
+        self.play(caption.say("Still here"))
+        self.wait(0.5)
+
+
+def render(scene_class=TwoCaptions, **config):
+    scenes: list[NetreelScene] = []
+    with tempconfig(config):
+        frames = render_frames(scene_class, width=160, height=90, fps=FPS, scene_out=scenes)
+    return frames, scene_cues(scenes[0])
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return render()
+
+
+def ink(frames: np.ndarray) -> np.ndarray:
+    """Per frame: is anything but the (black) background drawn?"""
+    return frames[..., :3].max(axis=(1, 2, 3)) > 0
+
+
+# ---------------------------------------------------------------- cues
+
+
+def test_cues_name_each_line_in_order(rendered):
+    _, cues = rendered
+    assert [cue.text for cue in cues] == ["The first line", "A second line, which is longer"]
+    assert cues[0].end == pytest.approx(cues[1].start)  # one line hands over to the next
+
+
+def test_cues_cover_exactly_the_frames_that_show_a_caption(rendered):
+    frames, cues = rendered
+    times = np.arange(len(frames)) / FPS
+    covered = np.zeros(len(frames), bool)
+    for cue in cues:
+        covered |= (times >= cue.start - 1e-9) & (times < cue.end - 1e-9)
+    np.testing.assert_array_equal(covered, ink(frames))
+
+
+def test_cues_lie_inside_the_video_on_its_frames(rendered):
+    frames, cues = rendered
+    duration = len(frames) / FPS
+    for cue in cues:
+        assert 0 <= cue.start < cue.end <= duration
+        for moment in (cue.start, cue.end):
+            assert moment * FPS == pytest.approx(round(moment * FPS))
+
+
+def test_each_cue_holds_the_frames_where_its_line_is_the_clearer(rendered):
+    frames, cues = rendered
+    first, second = cues
+    steady_first = frames[round(first.end * FPS) - 1 - 4]  # inside the hold after the first fade-in
+    steady_second = frames[round(second.end * FPS) - 1 - 4]
+    assert not np.array_equal(steady_first, steady_second)
+    for index in range(round(first.start * FPS), round(second.end * FPS) - 4):
+        frame = frames[index].astype(int)
+        closer_to_first = np.abs(frame - steady_first).sum() < np.abs(frame - steady_second).sum()
+        assert closer_to_first == (index < round(first.end * FPS)), index
+
+
+def test_a_line_never_cleared_lasts_to_the_end_of_the_scene():
+    frames, cues = render(NeverCleared)
+    assert [cue.text for cue in cues] == ["Still here"]
+    assert cues[0].end == pytest.approx(len(frames) / FPS)
+
+
+def test_skipped_animations_keep_the_cue_times():
+    """Rendering only some animations (a chunk of the scene) gives the same cues."""
+    _, whole = render()
+    _, chunk = render(from_animation_number=3)
+    assert chunk == whole
+
+
+# ---------------------------------------------------------------- subtitle files
+
+SRT_BLOCK = re.compile(
+    r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)\n((?:.+\n?)+)"
+)
+VTT_BLOCK = re.compile(
+    r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n((?:.+\n?)+)"
+)
+
+
+def seconds(h: str, m: str, s: str, ms: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+def parse_srt(text: str) -> list[Cue]:
+    blocks = text.strip().split("\n\n")
+    cues = []
+    for number, block in enumerate(blocks, 1):
+        match = SRT_BLOCK.fullmatch(block + "\n")
+        assert match, block
+        assert int(match.group(1)) == number
+        lines = match.group(10).strip()
+        cues.append(Cue(" ".join(lines.split("\n")), seconds(*match.group(2, 3, 4, 5)), seconds(*match.group(6, 7, 8, 9))))
+    return cues
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    header, *blocks = text.strip().split("\n\n")
+    assert header == "WEBVTT"
+    cues = []
+    for block in blocks:
+        match = VTT_BLOCK.fullmatch(block + "\n")
+        assert match, block
+        lines = match.group(9).strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        cues.append(Cue(" ".join(lines.split("\n")), seconds(*match.group(1, 2, 3, 4)), seconds(*match.group(5, 6, 7, 8))))
+    return cues
+
+
+def assert_same_cues(parsed: list[Cue], cues: list[Cue]) -> None:
+    assert [cue.text for cue in parsed] == [cue.text for cue in cues]
+    for got, want in zip(parsed, cues):
+        assert got.start == pytest.approx(want.start, abs=5e-4)
+        assert got.end == pytest.approx(want.end, abs=5e-4)
+
+
+def test_srt_and_vtt_parse_back_to_the_rendered_cues(rendered, tmp_path):
+    frames, cues = rendered
+    srt, vtt = write_srt(cues, tmp_path / "clip.srt"), write_vtt(cues, tmp_path / "clip.vtt")
+    for parsed in (parse_srt(srt.read_text(encoding="utf-8")), parse_vtt(vtt.read_text(encoding="utf-8"))):
+        assert_same_cues(parsed, cues)
+        assert all(0 <= cue.start < cue.end <= len(frames) / FPS for cue in parsed)
+
+
+def test_subtitles_break_long_lines_escape_vtt_and_count_hours():
+    long = "a caption that is far too long for one line of subtitles <b> & -->"
+    cues = [Cue(long, 3725.5, 3727.25), Cue("empty", 1.0, 1.0)]
+    srt, vtt = srt_text(cues), vtt_text(cues)
+    assert "01:02:05,500 --> 01:02:07,250" in srt and "01:02:05.500 --> 01:02:07.250" in vtt
+    assert len(parse_srt(srt)) == 1 and "empty" not in srt  # a zero-length cue is dropped
+    assert all(len(line) <= 42 for line in srt.splitlines()[2:])
+    assert "<b>" not in vtt and "-->" not in vtt.splitlines()[-1]
+    assert_same_cues(parse_vtt(vtt), cues[:1])
+
+
+def test_shifted_cues_move_by_the_offset():
+    moved = shift_cues([Cue("x", 1.0, 2.0)], 10.5)
+    assert moved == [Cue("x", 11.5, 12.5)]
+
+
+# ---------------------------------------------------------------- alt text
+
+
+def test_alt_text_names_the_scene_then_its_captions_in_order(rendered):
+    _, cues = rendered
+    text = alt_text(TwoCaptions.description, cues)
+    assert text.startswith("Animation: Two captions, one after the other.")
+    assert text.index("The first line.") < text.index("A second line, which is longer.")
+    assert "\n" not in text
+
+
+def test_alt_text_without_captions_is_the_description():
+    assert alt_text("A still of a neuron.", []) == "Animation: A still of a neuron."
