@@ -8,6 +8,10 @@ recorder (fills the Trace while training runs), trace (the recorded data, saved 
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
 from .construct import BUMP_SHARPNESS, approximation_error, bumps, step_neuron, step_position, superposition
+from .datasets import (
+    DATASETS, DEFAULT_NOISE, DEFAULT_POINTS, MAX_COORDINATE, MAX_CSV_BYTES, MAX_NOISE, MAX_POINTS, MIN_POINTS,
+    PointsError, blobs, circle, load_points, moons, spiral, xor,
+)
 from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
@@ -40,6 +44,9 @@ __all__ = [
     "DEFAULT_FRAMES", "DEFAULT_SAMPLES", "DEFAULT_NEURONS", "DEFAULT_TARGET", "GRID_POINTS",
     # construct
     "approximation_error", "step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS",
+    # datasets
+    "PointsError", "xor", "circle", "moons", "spiral", "blobs", "DATASETS", "load_points", "DEFAULT_POINTS",
+    "DEFAULT_NOISE", "MIN_POINTS", "MAX_POINTS", "MAX_NOISE", "MAX_CSV_BYTES", "MAX_COORDINATE",
     # gradcheck
     "gradcheck", "GRADCHECK_FLOOR",
 ]
