@@ -1,0 +1,152 @@
+"""A heatmap of values on a grid over the plane: one raster mobject, recoloured in place.
+
+The field is drawn as a :class:`~manim.PMobject` with one point per pixel block of the
+render, so the camera writes it straight into the frame with a few numpy operations
+(no Cairo path per cell, and no PIL compositing: Manim 0.22's ``ImageMobject`` cannot
+be drawn by its Cairo camera with Pillow 13). :meth:`Heatmap.set_data` upsamples a
+grid bilinearly to those blocks and colours it, so a training replay can call it every
+frame.
+
+Colours follow the plane's convention: values near ``low`` take ``theme.negative``
+(class 0, orange), values near ``high`` take ``theme.positive`` (class 1, blue), and
+the middle fades into the background.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Animation, ManimColor, PMobject, UpdateFromAlphaFunc, config
+
+from ..theme import Theme
+
+__all__ = ["Heatmap", "class_colors", "block_pixels"]
+
+#: Frame height (pixels) up to which a heatmap block is one pixel; above it blocks grow,
+#: so the camera writes about as many blocks at 1080p as at 540p (a smooth field
+#: loses nothing, and the point count sets the cost).
+_FULL_RESOLUTION_LINES = 540
+
+
+def block_pixels() -> int:
+    """Side, in pixels of the current render, of one heatmap block."""
+    return max(1, int(round(config.pixel_height / _FULL_RESOLUTION_LINES)))
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.array(ManimColor(color).to_rgb(), dtype=float)
+
+
+def class_colors(values: np.ndarray, theme: Theme, strength: float = 1.0) -> np.ndarray:
+    """RGB (``(..., 3)``, 0..1) of values in [0, 1]: 0 class-0 colour, 1 class-1 colour, 0.5 background.
+
+    ``strength`` is how far the extremes go from the background towards the class colour.
+    """
+    background = _rgb(theme.background)
+    reach = (2.0 * np.clip(values, 0.0, 1.0) - 1.0)[..., None]
+    toward = np.where(reach > 0, _rgb(theme.positive) - background, _rgb(theme.negative) - background)
+    return background + strength * np.abs(reach) * toward
+
+
+def _interpolation(fractions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Left grid index and weight of the right neighbour at each fraction (0..1) of ``size`` samples."""
+    position = fractions * (size - 1)
+    left = np.clip(np.floor(position).astype(int), 0, size - 2)
+    return left, position - left
+
+
+class Heatmap(PMobject):
+    """Values on a ``(rows, cols)`` grid over a ``width`` x ``height`` box, drawn block by block.
+
+    Grid row 0 is the bottom of the box (the lowest ``x2``), column 0 its left; the
+    grid's first and last samples lie on the box's edges. Size it when building it and
+    then only move it (scaling would open gaps between its blocks), and call
+    :meth:`snap` (or :meth:`set_data`, which does) after moving it, so its blocks sit
+    on whole pixels.
+
+    Parameters
+    ----------
+    theme : colours (see :func:`class_colors`).
+    width, height : box, scene units (rounded to whole blocks).
+    strength : how strong the colours get at the extremes (1: the class colours).
+
+    Examples
+    --------
+    >>> heat = Heatmap(theme, 5.0, 5.0).move_to(LEFT)            # doctest: +SKIP
+    >>> heat.set_data(output_grid)                                # doctest: +SKIP
+    """
+
+    def __init__(self, theme: Theme, width: float, height: float, *, strength: float = 0.6, **kwargs) -> None:
+        self.block = block_pixels()
+        super().__init__(stroke_width=self.block, **kwargs)
+        self.theme = theme
+        self.strength = strength
+        self.opacity = 1.0
+        step = self.block * config.frame_width / config.pixel_width
+        self.cols, self.rows = max(2, int(round(width / step))), max(2, int(round(height / step)))
+        # The camera paints each point's pixel and the block right of and below it,
+        # so a point sits on the pixel centre at its block's top-left corner.
+        xs = np.arange(self.cols) * step + 0.5 * step / self.block - self.cols * step / 2
+        ys = self.rows * step / 2 - np.arange(self.rows) * step - 0.5 * step / self.block
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        self.points = np.column_stack([grid_x.ravel(), grid_y.ravel(), np.zeros(grid_x.size)])
+        self.box_width, self.box_height = self.cols * step, self.rows * step
+        # Where each block's centre falls across the box: 0..1 left to right, bottom to top.
+        self._across = (np.arange(self.cols) + 0.5) / self.cols
+        self._up = 1.0 - (np.arange(self.rows) + 0.5) / self.rows
+        self._weights: dict[tuple[int, int], tuple] = {}
+        self.values = np.full((self.rows, self.cols), 0.5)
+        self.rgbas = np.ones((len(self.points), 4))
+        self._paint()
+
+    def box_corners(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scene points of the box's bottom-left and top-right corners."""
+        step = self.box_width / self.cols
+        top_left = self.points[0] + np.array([-0.5 * step / self.block, 0.5 * step / self.block, 0.0])
+        return top_left + np.array([0.0, -self.box_height, 0.0]), top_left + np.array([self.box_width, 0.0, 0.0])
+
+    def upsample(self, grid: np.ndarray) -> np.ndarray:
+        """``grid`` (rows x cols of samples, row 0 at the bottom) at each block, shape ``(rows, cols)``, top row first."""
+        grid = np.asarray(grid, dtype=float)
+        if grid.ndim != 2 or min(grid.shape) < 2:
+            raise ValueError(f"a heatmap needs a 2-D grid of at least 2x2 values, got shape {grid.shape}")
+        if grid.shape not in self._weights:
+            self._weights[grid.shape] = (
+                _interpolation(self._up, grid.shape[0]), _interpolation(self._across, grid.shape[1]),
+            )
+        (row, row_weight), (col, col_weight) = self._weights[grid.shape]
+        along = grid[:, col] * (1.0 - col_weight) + grid[:, col + 1] * col_weight
+        return along[row] * (1.0 - row_weight)[:, None] + along[row + 1] * row_weight[:, None]
+
+    def set_data(self, grid: np.ndarray, low: float = 0.0, high: float = 1.0) -> Heatmap:
+        """Show ``grid``: ``low`` in the class-0 colour, ``high`` in the class-1 colour."""
+        if not high > low:
+            raise ValueError(f"high must be above low, got {low} and {high}")
+        self.values = (self.upsample(grid) - low) / (high - low)
+        self._paint()
+        return self
+
+    def set_strength(self, opacity: float) -> Heatmap:
+        """Blend the whole field towards the background (0: invisible, 1: full colour)."""
+        self.opacity = float(opacity)
+        self._paint()
+        return self
+
+    def appear(self, run_time: float = 1.0) -> Animation:
+        """The field fading in from the background (Manim's fades would change its alpha, not its colour)."""
+        return UpdateFromAlphaFunc(self, lambda mobject, alpha: mobject.set_strength(alpha), run_time=run_time)
+
+    def _paint(self) -> None:
+        self.snap()
+        # Opaque, blended over the background here: the camera copies these values into
+        # the frame as they are, without compositing.
+        self.rgbas[:, :3] = class_colors(self.values, self.theme, self.strength * self.opacity).reshape(-1, 3)
+        self.rgbas[:, 3] = 1.0
+
+    def snap(self) -> Heatmap:
+        """Move the blocks onto pixel centres (by under a pixel), so rounding never opens or doubles a line of pixels."""
+        unit = config.frame_width / config.pixel_width
+        first = self.points[0, :2] / unit + 0.5 * np.array([config.pixel_width, -config.pixel_height])
+        offset = (np.floor(first) + 0.5 - first) * unit
+        if np.any(np.abs(offset) > 1e-9):
+            self.points[:, :2] += offset
+        return self
