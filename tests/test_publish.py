@@ -1,16 +1,19 @@
-"""What surrounds the frames: caption cues, subtitles (.srt/.vtt) and alt text."""
+"""What surrounds the frames: caption cues, subtitles (.srt/.vtt), alt text, chapters."""
 
 from __future__ import annotations
 
 import re
 
+import av
 import numpy as np
 import pytest
 from manim import tempconfig
 
 from scenes.base import NetreelScene
-from scenes.output.render import render_frames
+from scenes.output.render import render_frames, render_scene
 from scenes.output.subtitles import alt_text, shift_cues, srt_text, vtt_text, write_srt, write_vtt
+from scenes.output.video import Chapter, chapters_text, concat_videos
+from scenes.story.title_card import TitleCard, TitleCardOptions
 from scenes.text import Caption, Cue, scene_cues
 
 FPS = 10
@@ -194,3 +197,64 @@ def test_alt_text_names_the_scene_then_its_captions_in_order(rendered):
 
 def test_alt_text_without_captions_is_the_description():
     assert alt_text("A still of a neuron.", []) == "Animation: A still of a neuron."
+
+
+# ---------------------------------------------------------------- joined video and chapters
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    """Three short title-card clips (mp4 and webm) of 1.2 s, 1.6 s and 1.2 s."""
+    folder = tmp_path_factory.mktemp("clips")
+    made = {"mp4": [], "webm": []}
+    for video in made:
+        for number, hold in enumerate((0.1, 0.3, 0.1), 1):
+            options = TitleCardOptions(f"Card {number}", "", hold=hold)
+            rendered = render_scene(TitleCard, options, width=96, height=54, fps=FPS,
+                                    media_dir=folder / f"{video}{number}", video=video)
+            made[video].append(rendered.movie)
+    return made
+
+
+def frame_times(path) -> list[float]:
+    with av.open(str(path)) as video:
+        stream = video.streams.video[0]
+        return [float(frame.pts * stream.time_base) for frame in video.decode(stream)]
+
+
+@pytest.mark.parametrize("video", ["mp4", "webm"])
+def test_joined_video_lists_one_chapter_per_titled_clip(clips, tmp_path, video):
+    paths = clips[video]
+    target = tmp_path / f"joined.{video}"
+    made = concat_videos(paths, target, chapters=["Opening", None, "Closing"])
+    lengths = [len(frame_times(path)) / FPS for path in paths]
+    assert [chapter.title for chapter in made] == ["Opening", "Closing"]
+    assert made[0].start == 0 and made[0].end == pytest.approx(lengths[0] + lengths[1])
+    assert made[1].start == made[0].end and made[1].end == pytest.approx(sum(lengths))
+    with av.open(str(target)) as joined:
+        listed = joined.chapters()
+    assert [chapter["metadata"]["title"] for chapter in listed] == ["Opening", "Closing"]
+    for chapter, want in zip(listed, made):
+        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(want.start, abs=1e-3)
+        assert float(chapter["end"] * chapter["time_base"]) == pytest.approx(want.end, abs=1e-3)
+    times = frame_times(target)
+    assert len(times) == sum(len(frame_times(path)) for path in paths)
+    np.testing.assert_allclose(np.diff(times), 1 / FPS, atol=2e-3)  # one clip right after another
+
+
+def test_a_join_without_chapters_has_none(clips, tmp_path):
+    assert concat_videos(clips["mp4"][:2], tmp_path / "plain.mp4") == []
+    with av.open(str(tmp_path / "plain.mp4")) as joined:
+        assert joined.chapters() == []
+
+
+def test_chapter_titles_must_match_the_clips(clips, tmp_path):
+    with pytest.raises(ValueError, match="2 chapter titles for 3 clips"):
+        concat_videos(clips["mp4"], tmp_path / "x.mp4", chapters=["a", "b"])
+    with pytest.raises(ValueError, match="first clip"):
+        concat_videos(clips["mp4"], tmp_path / "x.mp4", chapters=[None, "b", "c"])
+
+
+def test_chapters_text_reads_as_a_video_description():
+    chapters = [Chapter("Intro", 0.0, 34.6), Chapter("Bumps", 34.6, 3725.2), Chapter("End", 3725.2, 3800.0)]
+    assert chapters_text(chapters) == "0:00 Intro\n0:34 Bumps\n1:02:05 End\n"
