@@ -1,13 +1,16 @@
 """Backpropagation scene: the numbers it shows against finite differences, bad options, one tiny render."""
 
 import math
+import pickle
 
 import numpy as np
 import pytest
 from manim import config
 
+import netcore
 from netcore import Network, gradcheck, sigmoid
 from scenes.output.render import render_frames
+from scenes.story.backprop import numbers as numbers_module
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
@@ -134,6 +137,32 @@ def test_every_layout_named_in_the_help_validates():
     assert "1,2,2,1" in BackpropOptions.__dataclass_fields__["layers"].metadata["help"]
 
 
+@pytest.fixture
+def trainings(monkeypatch):
+    """Counts the calls to netcore's ``train`` made for the backprop numbers."""
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return netcore.train(*args, **kwargs)
+
+    monkeypatch.setattr(numbers_module, "train", counting)
+    return calls
+
+
+def test_the_network_is_trained_once(trainings):
+    """The options check trains (to catch divergence); the scene, here or in a worker, reuses it."""
+    options = BackpropOptions(steps=3)
+    options.validate()  # as the CLI does, before any job starts
+    carried = pickle.loads(pickle.dumps(options))  # as a job takes them to a worker process
+    scene = Backpropagation(carried)  # validates again
+    assert scene.options.numbers() is carried.numbers()
+    assert len(trainings) == 1
+    carried.lr = 0.2
+    assert carried.numbers().lr == 0.2
+    assert len(trainings) == 2
+
+
 class Probe(Backpropagation):
     """The scene, kept after rendering, checking after every animation that everything is in frame."""
 
@@ -155,8 +184,9 @@ class Probe(Backpropagation):
         type(self).last = self
 
 
-def test_tiny_render_shows_netcore_numbers_in_frame():
+def test_tiny_render_shows_netcore_numbers_in_frame(trainings):
     frames = render_frames(Probe, fps=5)
+    assert len(trainings) == 1
     n_frames, height, width, _ = frames.shape
     assert (height, width) == (90, 160)
     assert 5 * 40 <= n_frames <= 5 * 90  # the scene runs about a minute

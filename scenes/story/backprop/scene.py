@@ -13,7 +13,7 @@ its :func:`~scenes.backprop_numbers.shown` rounding::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 from manim import (
@@ -114,9 +114,21 @@ class BackpropOptions(SceneOptions):
                 "try a smaller --lr"
             )
 
+    # Not a dataclass field (no annotation), so no flag: (option values, their numbers).
+    # It travels with the options when they are pickled to a worker process.
+    _computed = None
+
     def numbers(self) -> BackpropNumbers:
-        """Everything the scene shows, computed by netcore."""
-        return backprop_numbers(self.layers, self.input, self.target, self.lr, self.steps, self.seed, self.weight)
+        """Everything the scene shows, computed by netcore once per set of option values.
+
+        :meth:`check` trains the network to catch divergence before anything renders;
+        the scene then reuses those numbers instead of training again.
+        """
+        key = astuple(self)
+        if self._computed is None or self._computed[0] != key:
+            numbers = backprop_numbers(self.layers, self.input, self.target, self.lr, self.steps, self.seed, self.weight)
+            self._computed = (key, numbers)
+        return self._computed[1]
 
 
 def _factor(value: float, decimals: int = DECIMALS) -> str:
