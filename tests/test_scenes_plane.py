@@ -58,7 +58,8 @@ def test_contour_mobject_maps_grid_to_box_and_clears_when_nothing_crosses():
     xs = np.linspace(0, 1, 11)
     values = np.tile(xs, (11, 1))  # 0.5 at the middle column
     line = Contour(DARK.text).set_data(values, [-2, -1, 0], [2, 1, 0])
-    assert np.allclose(line.points[:, 0], 0.0) and np.isclose(line.points[:, 1].min(), -1)
+    # samples sit at the centres of 11 x 11 cells: the line runs from the first row's to the last row's
+    assert np.allclose(line.points[:, 0], 0.0) and np.allclose(line.points[[0, -1], 1], [-1 + 1 / 11, 1 - 1 / 11])
     line.set_data(np.zeros((3, 3)), [-2, -1, 0], [2, 1, 0])
     assert len(line.points) == 0
 
@@ -111,9 +112,12 @@ def test_heatmap_upsamples_bilinearly_and_checks_its_input():
     ramp = np.tile(np.linspace(0, 1, 5), (3, 1))  # left to right 0 -> 1
     values = heat.upsample(ramp)
     assert values.shape == (heat.rows, heat.cols)
-    assert np.allclose(values[0], (np.arange(heat.cols) + 0.5) / heat.cols)
+    # five samples at the centres of five cells: block centre u sits at sample u * 5 - 0.5
+    across = (np.arange(heat.cols) + 0.5) / heat.cols
+    assert np.allclose(values[0], np.clip(across * 5 - 0.5, 0, 4) / 4)
     rising = heat.upsample(np.tile(np.linspace(0, 1, 4)[:, None], (1, 3)))  # row 0, the bottom, is 0
-    assert np.allclose(rising[:, 0], 1 - (np.arange(heat.rows) + 0.5) / heat.rows)
+    up = 1 - (np.arange(heat.rows) + 0.5) / heat.rows
+    assert np.allclose(rising[:, 0], np.clip(up * 4 - 0.5, 0, 3) / 3)
     with pytest.raises(ValueError):
         heat.upsample(np.zeros(4))
     with pytest.raises(ValueError):

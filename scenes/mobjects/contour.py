@@ -138,17 +138,21 @@ class Contour(VMobject):
         upper_right: Sequence[float],
         level: float = 0.5,
     ) -> Contour:
-        """Redraw the line of ``values`` (row 0 at the bottom) over the box between two corners."""
+        """Redraw the line of ``values`` over the box between two corners.
+
+        The box is cut into one cell per value, each value at its cell's centre (as
+        ``netcore.plane_grid`` places them), row 0 at the bottom.
+        """
         values = np.asarray(values, dtype=float)
         lines = contour_lines(values, level)
         if not lines:
             self.clear_points()
             return self
         lower_left, upper_right = np.asarray(lower_left, dtype=float), np.asarray(upper_right, dtype=float)
-        scale = (upper_right[:2] - lower_left[:2]) / (np.array(values.shape[::-1]) - 1)
+        scale = (upper_right[:2] - lower_left[:2]) / np.array(values.shape[::-1])
         curves = []
         for line in lines:
-            corners = np.column_stack([lower_left[:2] + line * scale, np.zeros(len(line))])
+            corners = np.column_stack([lower_left[:2] + (line + 0.5) * scale, np.zeros(len(line))])
             # One straight cubic per piece: anchors at the corners, handles a third along.
             start, end = corners[:-1], corners[1:]
             curves.append(np.stack([start, start + (end - start) / 3, start + 2 * (end - start) / 3, end], axis=1))

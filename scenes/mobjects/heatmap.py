@@ -48,17 +48,21 @@ def class_colors(values: np.ndarray, theme: Theme, strength: float = 1.0) -> np.
 
 
 def _interpolation(fractions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Left grid index and weight of the right neighbour at each fraction (0..1) of ``size`` samples."""
-    position = fractions * (size - 1)
-    left = np.clip(np.floor(position).astype(int), 0, size - 2)
+    """Left sample and weight of the right one at each fraction (0..1) across ``size`` cell-centred samples.
+
+    Within half a cell of the edges the nearest sample holds (no extrapolation).
+    """
+    position = np.clip(fractions * size - 0.5, 0.0, size - 1.0)
+    left = np.minimum(np.floor(position).astype(int), size - 2)
     return left, position - left
 
 
 class Heatmap(PMobject):
     """Values on a ``(rows, cols)`` grid over a ``width`` x ``height`` box, drawn block by block.
 
-    Grid row 0 is the bottom of the box (the lowest ``x2``), column 0 its left; the
-    grid's first and last samples lie on the box's edges. Size it when building it and
+    The box is cut into as many equal cells as the grid has samples, each sample at
+    its cell's centre (as ``netcore.plane_grid`` places them): row 0 is the bottom
+    (the lowest ``x2``), column 0 the left. Size it when building it and
     then only move it (scaling would open gaps between its blocks), and call
     :meth:`snap` (or :meth:`set_data`, which does) after moving it, so its blocks sit
     on whole pixels.

@@ -26,8 +26,8 @@ class PlaneView(Group):
     Parameters
     ----------
     theme : colours.
-    x1_range, x2_range : ``(low, high)`` data extent; the grid given to :meth:`set_data`
-        spans exactly this box.
+    x1_range, x2_range : ``(low, high)`` data extent; a grid given to :meth:`set_data`
+        has its samples at the centres of equal cells of this box (``netcore.plane_grid``).
     height : scene units (the width follows from the ranges).
     strength : heatmap colour strength (see :class:`~scenes.mobjects.heatmap.Heatmap`).
     border_color : frame colour (default ``theme.muted``).
