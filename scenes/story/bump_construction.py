@@ -25,7 +25,6 @@ from manim import (
     FadeOut,
     FadeTransform,
     ReplacementTransform,
-    ValueTracker,
     VGroup,
     VMobject,
     config,
@@ -41,6 +40,7 @@ from scenes.mobjects.function_plot import (
 )
 from scenes.mobjects.legend import curve_legend
 from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.mobjects.replay import sweep
 from scenes.text import FRAME_MARGIN, Caption, label, number
 
 __all__ = ["BumpConstruction", "BumpConstructionOptions", "GRID_POINTS"]
@@ -155,17 +155,15 @@ class BumpConstruction(NetreelScene):
             FadeIn(VGroup(self.plot.axes, self.plot.tick_labels, self.plot.x_label, self.network)),
             Create(self.step_curve), self.caption.say(_STEP), run_time=1.2,
         )
-        # The tracker holds log(weight), so the weight grows by the same factor each second.
-        log_weight = ValueTracker(np.log(start))
 
-        def sharpen(curve: VMobject) -> None:
-            net = netcore.step_neuron(left, steepness=float(np.exp(log_weight.get_value())))
-            curve.set_points_as_corners(self.plot.points_for(self.xs, net.predict(self.xs)[:, 0]))
+        def sharpen(log_weight: float) -> None:
+            net = netcore.step_neuron(left, steepness=float(np.exp(log_weight)))
+            self.step_curve.set_points_as_corners(self.plot.points_for(self.xs, net.predict(self.xs)[:, 0]))
             self.network.diagram.set_data(net.params)
 
-        self.step_curve.add_updater(sharpen)
-        self.play(log_weight.animate.set_value(np.log(end)), run_time=2.0)
-        self.step_curve.remove_updater(sharpen)
+        # In log(weight), so the weight grows by the same factor each second. Redrawn
+        # from the curve on: the diagram, drawn before it, is repainted after the sweep.
+        sweep(self, np.log(start), np.log(end), sharpen, 2.0, mobject=self.step_curve)
         self.wait(0.6)
 
     def _bump(self) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import UP, FadeIn, Indicate, ValueTracker, linear
+from manim import UP, FadeIn, Indicate, UpdateFromFunc, linear
 
 from netcore import Network
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.mobjects.neuron_diagram import NeuronDiagram
+from scenes.mobjects.replay import play_frames
 from scenes.text import Caption
 
 __all__ = ["NeuronAnatomy", "NeuronAnatomyOptions"]
@@ -76,29 +77,26 @@ class NeuronAnatomy(NetreelScene):
         for name, part in diagram.parts():
             self.play(FadeIn(part, shift=0.15 * UP), caption.say(PART_CAPTIONS[name]), run_time=0.9)
             self.wait(o.hold)
-        # from here on the diagram moves as one (its updater only runs if it is in the scene)
+        # from here on the diagram is one mobject of the scene, which play_frames redraws whole
         self.remove(*(part for _, part in diagram.parts()))
         self.add(diagram)
 
         self.play(caption.say(_verdict(o.input_sets[0], sums[0], outputs[0])))
         self.play(Indicate(diagram.output_node, color=theme.accent))
         self.wait(o.hold)
-        tracker = ValueTracker(0)
 
-        def show(_) -> None:
-            k = int(round(tracker.get_value()))
+        def show(k: int) -> None:
             diagram.set_data(inputs[k], sums[k], outputs[k])
 
-        diagram.add_updater(show)
         for n in range(1, len(o.input_sets)):
             end = n * TICK_SAMPLES
-            self.play(tracker.animate.set_value(end), caption.say(f"Now try inputs {_pretty(o.input_sets[n])}..."),
-                      run_time=2.0, rate_func=linear)
+            play_frames(self, TICK_SAMPLES + 1, show, 2.0, caption.say(f"Now try inputs {_pretty(o.input_sets[n])}..."),
+                        mobject=diagram, start=end - TICK_SAMPLES, rate_func=linear)
             self.play(caption.say(_verdict(o.input_sets[n], sums[end], outputs[end])))
             if outputs[end] != outputs[end - TICK_SAMPLES]:
-                self.play(Indicate(diagram.output_node, color=theme.accent))
+                # the fill keeps showing the output it flipped to; the outline flashes
+                self.play(Indicate(diagram.output_node, color=theme.accent), UpdateFromFunc(diagram, lambda _: show(end)))
             self.wait(o.hold)
-        diagram.remove_updater(show)
         self.play(caption.say("Weigh the inputs, add the bias, check the threshold: that's a neuron."))
         self.wait(o.hold)
 

@@ -22,7 +22,6 @@ from manim import (
     Dot,
     FadeIn,
     Transform,
-    ValueTracker,
     VGroup,
     linear,
 )
@@ -31,6 +30,7 @@ from netcore import Network, step_position
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.mobjects.function_plot import FunctionPlot
 from scenes.mobjects.neuron_diagram import NeuronDiagram
+from scenes.mobjects.replay import play_frames
 from scenes.text import Caption, label, number
 
 __all__ = ["NeuronAsFunction", "NeuronAsFunctionOptions"]
@@ -39,7 +39,7 @@ X_RANGE = (-3.0, 3.0, 1.0)
 GRID = np.linspace(X_RANGE[0], X_RANGE[1], 601)
 #: The grid point the traced input stops at; the dot and the diagram keep showing it.
 PROBE = 500
-#: Frames of precomputed data per move (indexed by a ValueTracker, whatever the fps).
+#: Frames of precomputed data per move (replayed by play_frames, whatever the fps).
 SAMPLES = 48
 
 
@@ -118,18 +118,14 @@ class NeuronAsFunction(NetreelScene):
         zs, outs = forward.zs[-1][:, 0], forward.output[:, 0]
         self.plot.add_curve(self.CURVE, GRID[:2], outs[:2], self.theme.output)
         dot = Dot(self.plot.c2p(GRID[0], outs[0]), radius=0.08, color=self.theme.output)
-        tracker = ValueTracker(1)
 
-        def follow(_) -> None:
-            k = int(round(tracker.get_value()))
+        def follow(k: int) -> None:
             self.plot.set_data(self.CURVE, GRID[: k + 1], outs[: k + 1])
             dot.move_to(self.plot.c2p(GRID[k], outs[k]))
             self.diagram.set_data([GRID[k]], zs[k], outs[k])
 
-        self.diagram.add_updater(follow)
         self.add(dot)
-        self.play(tracker.animate.set_value(PROBE), run_time=4, rate_func=linear)
-        self.diagram.remove_updater(follow)
+        play_frames(self, PROBE, follow, 4, mobject=self.diagram, start=1, rate_func=linear)
         self.dot = dot  # stays on the curve at x = GRID[PROBE] from here on
 
     def _step_marker(self) -> VGroup:
@@ -159,14 +155,9 @@ class NeuronAsFunction(NetreelScene):
         self.dot.move_to(self.plot.c2p(GRID[PROBE], out[PROBE]))
 
     def _play_frames(self, frames: dict, run_time: float = 2.0) -> None:
-        tracker = ValueTracker(0)
-
-        def show(_) -> None:
-            self._show(frames, int(round(tracker.get_value())))
-
-        self.plot.add_updater(show)
-        self.play(tracker.animate.set_value(len(frames["w"]) - 1), run_time=run_time)
-        self.plot.remove_updater(show)
+        # Redrawn from the curve on: the diagram, drawn before it, is repainted after the move.
+        play_frames(self, len(frames["w"]), lambda k: self._show(frames, k), run_time,
+                    mobject=self.plot.curve(self.CURVE))
 
     def _move(self, *, b_to: float | None = None, w_to: float | None = None, say: str) -> None:
         w_end = self.w if w_to is None else w_to

@@ -22,7 +22,6 @@ from manim import (
     UP,
     FadeIn,
     FadeTransform,
-    ValueTracker,
     VGroup,
     Write,
 )
@@ -31,6 +30,7 @@ from netcore import superposition
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.mobjects.function_plot import FunctionPlot
 from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.mobjects.replay import play_frames
 from scenes.text import Caption, fit_width, markup
 
 __all__ = ["Superposition", "SuperpositionOptions"]
@@ -172,14 +172,8 @@ class Superposition(NetreelScene):
             self.plot.set_data(name, GRID, frames["contributions"][k, j])
 
     def _morph(self, frames: dict, *also) -> None:
-        tracker = ValueTracker(0)
-
-        def show(_) -> None:
-            self._show(frames, int(round(tracker.get_value())))
-
-        self.plot.add_updater(show)
-        self.play(tracker.animate.set_value(SAMPLES - 1), *also, run_time=2.0)
-        self.plot.remove_updater(show)
+        # Redrawn from the plot on: the diagram, drawn before it, is repainted after the morph.
+        play_frames(self, SAMPLES, lambda k: self._show(frames, k), 2.0, *also, mobject=self.plot)
 
 
 def _describe(w11: float, w21: float) -> str:

@@ -1,10 +1,10 @@
 """Section 4, learned: gradient descent bends a one-hidden-layer network onto a target.
 
 The network trains once (``netcore.fit_function``) or a saved Trace is loaded, then the
-Trace is replayed by ONE ``play`` over a ValueTracker: the tracker's value picks a trace
-frame and updaters restyle mobjects that already exist (curves, edges, loss chart,
-counters). So the render cost follows the video's length, never the number of training
-steps, and the Trace is recorded with about one frame per video frame.
+Trace is replayed by ONE ``play`` (:func:`~scenes.mobjects.replay.play_frames`): each
+video frame picks a trace frame and restyles mobjects that already exist (curves, edges,
+loss chart, counters). So the render cost follows the video's length, never the number
+of training steps, and the Trace is recorded with about one frame per video frame.
 
 Beats (fixed lengths, so frame counts are exact; see :data:`INTRO_SECONDS`):
 
@@ -27,7 +27,6 @@ from manim import (
     UP,
     Create,
     FadeIn,
-    ValueTracker,
     VGroup,
     config,
     linear,
@@ -45,6 +44,7 @@ from scenes.mobjects.legend import curve_legend
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.readouts import Readout
+from scenes.mobjects.replay import play_frames
 from scenes.text import FRAME_MARGIN, Caption, label
 
 __all__ = [
@@ -209,28 +209,14 @@ class UniversalApproximation(NetreelScene):
         self.play(*(Create(curve) for curve in curves), run_time=_START_SECONDS)
 
     def _train(self) -> None:
-        last = len(self.trace) - 1
-        tracker = ValueTracker(0.0)
-        shown = {"index": 0}
-
-        def restyle(_mobject) -> None:
-            # Frames are recorded denser early, so equal video time per frame lingers on
-            # the fast first steps and speeds through the slow tail.
-            index = int(round(tracker.get_value() * last))
-            if index != shown["index"]:
-                shown["index"] = index
-                self._show(index)
-
-        # Manim redraws, each frame, the first mobject with an updater and everything
-        # after it, and caches the rest: so the live mobjects go last, the updater on
-        # the first of them, and the axes, labels and caption are drawn once.
+        # play_frames redraws its mobject and everything drawn after it and paints the
+        # rest once, so the live mobjects go last: axes, labels and caption are drawn once.
+        # Frames are recorded denser early, so equal video time per frame lingers on the
+        # fast first steps and speeds through the slow tail.
         self._screen_points()
         live = self._live()
         self.bring_to_front(*live)
-        live[0].add_updater(restyle)
-        self.play(tracker.animate.set_value(1.0), run_time=self.options.duration, rate_func=linear)
-        live[0].remove_updater(restyle)
-        self._show(last)
+        play_frames(self, len(self.trace), self._show, self.options.duration, mobject=live[0], rate_func=linear)
 
     def _screen_points(self) -> None:
         """Scene points of the output at every trace frame, mapped once (one numpy call)."""
