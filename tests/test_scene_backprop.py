@@ -1,16 +1,20 @@
-"""Backpropagation scene: the numbers it shows against finite differences, bad options, one tiny render."""
+"""Backpropagation scene: the numbers it shows against finite differences, bad options, its diagram, one tiny render."""
 
+import inspect
 import math
 import pickle
+import textwrap
 
 import numpy as np
 import pytest
-from manim import config
+from manim import ManimColor, config
 
 import netcore
 from netcore import Network, gradcheck, sigmoid
+from scenes.mobjects.network_diagram import edge_width
 from scenes.output.render import render_frames
 from scenes.story.backprop import numbers as numbers_module
+from scenes.story.backprop.diagram import BackpropDiagram
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
@@ -18,6 +22,7 @@ from scenes.story.backprop.numbers import (
 )
 from scenes.story.backprop.scene import LAYOUTS, Backpropagation, BackpropOptions
 from scenes.text import FRAME_MARGIN
+from scenes.theme import get_theme
 
 
 def numbers_for(layers=(1, 2, 1), weight=(0, 0, 0), **changes):
@@ -137,6 +142,86 @@ def test_every_layout_named_in_the_help_validates():
     assert "1,2,2,1" in BackpropOptions.__dataclass_fields__["layers"].metadata["help"]
 
 
+def on_screen(value, decimals=DECIMALS) -> str:
+    """What a ValueLabel shows."""
+    return shown(value.number.get_value(), decimals)
+
+
+def assert_diagram_shows(diagram, n, params):
+    """Every label and edge of ``diagram`` shows the network with ``params``, run forward by netcore here."""
+    forward = network_at(n, params).forward(n.x[None])
+    for (layer, i, j), value in diagram.weight_values.items():
+        w = params[layer][0][i, j]
+        assert on_screen(value) == shown(w)
+        edge = diagram.edge(layer, i, j)
+        assert edge.get_stroke_width() == pytest.approx(edge_width(w))
+        assert edge.get_stroke_color() == ManimColor(diagram.theme.positive if w >= 0 else diagram.theme.negative)
+    for (layer, j), value in diagram.a_values.items():
+        assert on_screen(value) == shown(forward.activations[layer][0, j])
+    for (layer, j), value in diagram.z_values.items():
+        assert on_screen(value) == shown(forward.zs[layer - 1][0, j])
+    loss = float(np.sum((forward.output[0] - n.y) ** 2))
+    assert on_screen(diagram.loss_value, LOSS_DECIMALS) == shown(loss, LOSS_DECIMALS)
+
+
+@pytest.mark.parametrize("layers", LAYOUTS)
+def test_diagram_starts_at_the_first_frame_and_set_data_shows_another(layers):
+    n = numbers_for(layers)
+    diagram = BackpropDiagram(n, get_theme("light"))
+    assert_diagram_shows(diagram, n, n.params_at(0))
+    for (layer, i, j), value in diagram.grad_values.items():
+        assert on_screen(value) == shown(n.grad_weights[layer][i, j])
+    for (layer, j), value in diagram.delta_values.items():
+        assert on_screen(value) == shown(n.deltas[layer - 1][j])
+    assert diagram.set_data(*diagram.frame(5)) is diagram
+    assert_diagram_shows(diagram, n, n.params_at(5))
+
+
+def test_diagram_set_data_leaves_what_it_is_not_given():
+    n = numbers_for()
+    diagram = BackpropDiagram(n, get_theme("dark"))
+    frame = diagram.frame(len(n.frame_steps) - 1)
+    diagram.set_data(activations=frame.activations, loss=frame.loss)
+    assert on_screen(diagram.weight_values[0, 0, 0]) == shown(n.weights[0][0, 0])
+    assert on_screen(diagram.z_values[1, 0]) == shown(n.zs[0][0])
+    assert on_screen(diagram.a_values[1, 0]) == shown(n.frame_activations[1][-1, 0]) != shown(n.activations[1][0])
+
+
+def test_tween_ticks_between_steps_or_jumps_from_step_to_step():
+    n = numbers_for()
+    diagram = BackpropDiagram(n, get_theme("dark"))
+    smooth = diagram.tween(0, 1, values=False)
+    smooth.interpolate_mobject(0.5)  # half way through the first SGD step
+    for (layer, i, j), value in diagram.weight_values.items():
+        halfway = (n.weights[layer][i, j] + n.weights_at(1)[layer][i, j]) / 2
+        assert on_screen(value) == shown(halfway)
+    assert on_screen(diagram.a_values[2, 0]) == shown(n.output[0])  # values=False: untouched
+    steps = []
+    last = len(n.frame_steps) - 1
+    jumping = diagram.tween(1, last, on_step=steps.append)
+    for alpha in np.linspace(0, 1, 25):
+        jumping.interpolate_mobject(alpha)
+    assert steps[0] == 1 and steps[-1] == last and all(isinstance(k, int) for k in steps)
+    assert sorted(set(steps)) == list(range(1, last + 1))
+    assert_diagram_shows(diagram, n, n.params_at(last))
+
+
+def example_scene(obj):
+    """The scene class of ``obj``'s docstring example: the code block that ends it."""
+    code = textwrap.dedent(inspect.getdoc(obj).rsplit("::\n", 1)[1])
+    namespace = {}
+    exec(compile(code, f"<{obj.__name__} example>", "exec"), namespace)  # our own docstring, not user text
+    return next(v for k, v in namespace.items() if k.endswith("Example"))
+
+
+def test_diagram_example_renders():
+    scenes = []
+    frames = render_frames(example_scene(BackpropDiagram), fps=4, scene_out=scenes)
+    assert (frames[-1, ..., :3].std() > 5) and not np.array_equal(frames[len(frames) // 2], frames[-1])
+    diagram = next(m for m in scenes[0].get_mobject_family_members() if isinstance(m, BackpropDiagram))
+    assert_diagram_shows(diagram, diagram.numbers, diagram.numbers.params_at(1))
+
+
 @pytest.fixture
 def trainings(monkeypatch):
     """Counts the calls to netcore's ``train`` made for the backprop numbers."""
@@ -198,8 +283,4 @@ def test_tiny_render_shows_netcore_numbers_in_frame(trainings):
     assert f"<b>{shown(c.gradient)}</b>" in " ".join(scene.panel_text)
     assert any(shown(n.frame_loss[1], LOSS_DECIMALS) in line for line in scene.panel_text)
     # after the loop, the diagram shows the last step's weights and loss, as netcore has them
-    for (layer, i, j), value in scene.weight_values.items():
-        assert shown(value.number.get_value()) == shown(n.frame_weights[layer][-1, i, j])
-    assert shown(scene.loss_value.number.get_value(), LOSS_DECIMALS) == shown(n.frame_loss[-1], LOSS_DECIMALS)
-    last = len(n.layer_sizes) - 1
-    assert shown(scene.a_values[last, 0].number.get_value()) == shown(n.frame_activations[last][-1, 0])
+    assert_diagram_shows(scene.diagram, n, n.params_at(-1))

@@ -4,7 +4,8 @@ No Manim here: :func:`backprop_numbers` runs netcore (one forward and backward
 pass, then SGD training with a frame per step) and returns a plain
 :class:`BackpropNumbers`, which the scene draws and the tests check against
 finite differences. :func:`shown` is the one rounding rule for every number
-on screen, so tests compare exactly what a reader sees.
+on screen, so tests compare exactly what a reader sees; :func:`input_name` names
+the inputs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from netcore import Gradients, Network, train
 
 __all__ = [
-    "ChainRule", "BackpropNumbers", "backprop_numbers", "shown", "DECIMALS", "LOSS_DECIMALS",
+    "ChainRule", "BackpropNumbers", "backprop_numbers", "shown", "input_name", "DECIMALS", "LOSS_DECIMALS",
     "HIDDEN_ACTIVATION", "OUTPUT_ACTIVATION", "LOSS",
 ]
 
@@ -36,6 +37,11 @@ def shown(value: float, decimals: int = DECIMALS) -> str:
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "\u2212")
+
+
+def input_name(layer_sizes: Sequence[int], i: int) -> str:
+    """Input ``i``'s name as the scene writes it (Pango markup): ``x`` alone, else ``x<sub>1</sub>``, ``x<sub>2</sub>``."""
+    return "x" if layer_sizes[0] == 1 else f"x<sub>{i + 1}</sub>"
 
 
 @dataclass(frozen=True)

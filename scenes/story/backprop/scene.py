@@ -23,36 +23,28 @@ from manim import (
     UL,
     UP,
     Animation,
-    AnimationGroup,
-    Circle,
-    Circumscribe,
     FadeIn,
     FadeOut,
-    Indicate,
     LaggedStart,
     Line,
     Mobject,
-    Rectangle,
-    ShowPassingFlash,
-    UpdateFromAlphaFunc,
     VGroup,
     config,
-    linear,
 )
 
-from netcore import Network, TrainingDiverged
+from netcore import TrainingDiverged
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.mobjects.loss_curve import LossCurve
-from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.story.backprop.diagram import BackpropDiagram, ValueLabel, indicate
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
     BackpropNumbers,
     backprop_numbers,
+    input_name,
     shown,
 )
-from scenes.text import FRAME_MARGIN, Caption, fit_width, label, markup, number
-from scenes.theme import Theme
+from scenes.text import FRAME_MARGIN, Caption, fit_width, label, markup
 
 __all__ = ["Backpropagation", "BackpropOptions", "LAYOUTS"]
 
@@ -66,9 +58,6 @@ NET_CENTRE = np.array([-3.15, 0.3, 0.0])
 NET_SPAN = (5.3, 4.2)
 PANEL_LEFT = 0.85
 PANEL_TOP = 3.45
-VALUE_SIZE = 19
-#: Size of a value inside a neuron of the largest radius: "−1.293" still clears the circle at 480p.
-INSIDE_SIZE = 17.5
 PANEL_SIZE = 22
 
 
@@ -156,59 +145,6 @@ def _continues(row: Mobject) -> bool:
     return getattr(row, "original_text", "").lstrip().startswith(("+", "="))
 
 
-class _Value(VGroup):
-    """A ticking number, optionally after a ``"z ="`` prefix, on a background patch.
-
-    The patch hides the edges under the number, so values sitting on edges stay
-    readable; it is sized for a wide value, so ticking never uncovers an edge.
-    The number sits on the prefix's baseline. With ``signs`` (two colours) a
-    number is drawn in the first when positive, the second when negative.
-    """
-
-    def __init__(
-        self, value: float, color: str, theme: Theme, *, prefix: str = "",
-        decimals: int = DECIMALS, size: float = VALUE_SIZE, patch: bool = True,
-        signs: tuple[str, str] | None = None,
-    ) -> None:
-        super().__init__()
-        self.decimals, self.signs = decimals, signs
-        self.number = number(value, color, decimals, size)
-        wide = number(-8.0, color, decimals, size)
-        if prefix:
-            # Pango sets the "0" on the prefix's baseline; the number takes its place.
-            line = markup(f"{prefix} 0", color, size)
-            self.prefix, self.anchor = VGroup(*line[:-1]), line[-1].set_opacity(0)
-            body = VGroup(self.prefix, wide.next_to(self.anchor.get_left(), RIGHT, buff=0))
-        else:
-            self.prefix, self.anchor = VGroup(), VGroup()
-            body = wide
-        self.patch = Rectangle(width=body.width + 0.12, height=body.height + 0.1).move_to(body)
-        self.patch.set_stroke(width=0).set_fill(theme.background, opacity=1 if patch else 0)
-        self.add(self.patch, self.prefix, self.anchor, self.number)
-        self._digits = ""
-        self.set_data(value)
-
-    def paint(self) -> _Value:
-        """Colour the number by its sign (with ``signs``)."""
-        if self.signs:
-            self.number.set_color(self.signs[int(self.number.get_value() < 0)])
-        return self
-
-    def set_data(self, value: float) -> _Value:
-        """Show ``value`` (glyphs are rebuilt only when the digits shown change)."""
-        digits = f"{value:.{self.decimals}f}"
-        if digits == self._digits:
-            return self
-        self._digits = digits
-        self.number.set_value(value)
-        self.paint()
-        if len(self.anchor.points):
-            self.number.next_to(self.anchor.get_corner(DOWN + LEFT), UP + RIGHT, buff=0)
-        else:
-            self.number.move_to(self.patch)
-        return self
-
-
 class Backpropagation(NetreelScene):
     """One SGD step explained number by number, then the loop running faster.
 
@@ -226,7 +162,12 @@ class Backpropagation(NetreelScene):
         self.caption = Caption(self.theme)
         self.panel_text: list[str] = []
         self.on_panel: list[Mobject] = []
-        self._build_network()
+        radius = RADIUS[len(self.numbers.layer_sizes)]
+        self.diagram = BackpropDiagram(
+            self.numbers, self.theme, center=NET_CENTRE,
+            width=NET_SPAN[0] + 2 * radius, height=NET_SPAN[1] + 2 * radius, neuron_radius=radius,
+        )
+        self.last = self.diagram.last
         self.intro()
         self.forward_pass()
         self.loss_beat()
@@ -235,84 +176,6 @@ class Backpropagation(NetreelScene):
         self.all_gradients()
         self.update()
         self.loop()
-
-    # ------------------------------------------------------------ the diagram
-
-    def _build_network(self) -> None:
-        n, t = self.numbers, self.theme
-        network = Network(n.layer_sizes)
-        network.set_params(n.params_at(0))
-        radius = RADIUS[len(n.layer_sizes)]
-        box = (NET_SPAN[0] + 2 * radius, NET_SPAN[1] + 2 * radius)
-        self.diagram = NetworkDiagram(network, t, width=box[0], height=box[1], neuron_radius=radius)
-        self.diagram.shift(NET_CENTRE)
-        self.last = len(n.layer_sizes) - 1
-        self.weight_values: dict[tuple[int, int, int], _Value] = {}
-        self.grad_values: dict[tuple[int, int, int], _Value] = {}
-        for layer, W in enumerate(n.weights):
-            for (i, j), w in np.ndenumerate(W):
-                spot = self.diagram.edge(layer, i, j).point_from_proportion(self._along(layer, i, j))
-                self.weight_values[layer, i, j] = _Value(w, t.text, t, signs=(t.positive, t.negative)).move_to(spot)
-                self.grad_values[layer, i, j] = _Value(n.grad_weights[layer][i, j], t.error, t).move_to(spot)
-        # Neuron (layer, j) shows a inside its circle and z, δ beside it (inputs: x inside only).
-        self.a_values: dict[tuple[int, int], _Value] = {}
-        self.z_values: dict[tuple[int, int], _Value] = {}
-        self.delta_values: dict[tuple[int, int], _Value] = {}
-        for layer, size in enumerate(n.layer_sizes):
-            for j in range(size):
-                circle = self.diagram.neuron(layer, j)
-                inside = _Value(n.activations[layer][j], t.text, t, patch=False, size=INSIDE_SIZE * radius / max(RADIUS.values()))
-                self.a_values[layer, j] = inside.move_to(circle)
-                if layer:
-                    z = _Value(n.zs[layer - 1][j], t.text, t, prefix="z =")
-                    d = _Value(n.deltas[layer - 1][j], t.error, t, prefix="δ =")
-                    self._beside(circle, z, d, size, j)
-                    self.z_values[layer, j], self.delta_values[layer, j] = z, d
-        output = self.diagram.neuron(self.last, 0)
-        self.tags = VGroup(markup("ŷ", t.output, PANEL_SIZE).next_to(output, RIGHT, buff=0.12))
-        for i in range(n.layer_sizes[0]):
-            name = markup(self._input_name(i), t.text, PANEL_SIZE)
-            self.tags.add(name.next_to(self.diagram.neuron(0, i), LEFT, buff=0.12))
-        self.target_value = _Value(n.y[0], t.target, t, prefix="target y =", patch=False)
-        self.loss_value = _Value(n.loss, t.error, t, prefix="loss L =", decimals=LOSS_DECIMALS, patch=False)
-        tags = VGroup(self.target_value, self.loss_value).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        tags.next_to(self.delta_values[self.last, 0], DOWN, buff=0.12, aligned_edge=LEFT)
-
-    @staticmethod
-    def _beside(circle: Mobject, z: _Value, delta: _Value, size: int, j: int) -> None:
-        """Put a neuron's z and δ where no edge runs.
-
-        In a layer of two, edges leave the top neuron downwards and the bottom one
-        upwards, so both values stack above (below) it. A lone neuron (the output)
-        has edges only on its left, so its values start at its left edge and run right.
-        """
-        if size == 2:
-            VGroup(z, delta).arrange(DOWN, buff=0.04).next_to(circle, UP if j == 0 else DOWN, buff=0.06)
-        else:
-            for value, side in ((z, UP), (delta, DOWN)):
-                value.next_to(circle, side, buff=0.06).align_to(circle, LEFT).shift(0.15 * RIGHT)
-
-    def _input_name(self, i: int) -> str:
-        return "x" if self.numbers.layer_sizes[0] == 1 else f"x<sub>{i + 1}</sub>"
-
-    def _along(self, layer: int, i: int, j: int) -> float:
-        """Where on its edge a weight's value sits: mid-edge, or near the start where edges cross."""
-        sizes = self.numbers.layer_sizes
-        crossing = sizes[layer] == 2 and sizes[layer + 1] == 2 and i != j
-        return 0.28 if crossing else 0.5
-
-    def _edges(self, layer: int) -> list[Line]:
-        sizes = self.numbers.layer_sizes
-        return [self.diagram.edge(layer, i, j) for i in range(sizes[layer]) for j in range(sizes[layer + 1])]
-
-    def _neuron(self, layer: int, j: int) -> VGroup:
-        """A neuron's circle with the value inside (animated together, so the value stays on top)."""
-        return VGroup(self.diagram.neuron(layer, j), self.a_values[layer, j])
-
-    @staticmethod
-    def _layer(values: dict, layer: int) -> VGroup:
-        """The values of one layer's neurons."""
-        return VGroup(*(v for (l, _), v in values.items() if l == layer))
 
     # ------------------------------------------------------------ the panel
 
@@ -351,7 +214,7 @@ class Backpropagation(NetreelScene):
     # ------------------------------------------------------------------ beats
 
     def intro(self) -> None:
-        n = self.numbers
+        n, d = self.numbers, self.diagram
         panel = self._panel(
             "One example, one network",
             f"input x = {', '.join(shown(v) for v in n.x)}    target y = {shown(n.y[0])}",
@@ -360,15 +223,15 @@ class Backpropagation(NetreelScene):
         )
         self._say("backprop: how a network tweaks its own weights")
         self.play(
-            FadeIn(self.diagram), FadeIn(VGroup(*self.weight_values.values())),
-            FadeIn(self._layer(self.a_values, 0)), FadeIn(self.tags), FadeIn(self.target_value),
+            FadeIn(self.diagram), FadeIn(VGroup(*d.weight_values.values())),
+            FadeIn(d.of_layer(d.a_values, 0)), FadeIn(d.tags), FadeIn(d.target_value),
             run_time=1.2,
         )
         self._new_panel(*panel)
         self.wait(2.0)
 
     def forward_pass(self) -> None:
-        n, t, c = self.numbers, self.theme, self.numbers.chain
+        n, t, c, d = self.numbers, self.theme, self.numbers.chain, self.diagram
         worked: dict[int, list[str]] = {}  # layer -> its worked lines
         for layer, j in dict.fromkeys(((c.layer + 1, c.j), (self.last, 0))):
             z, a = n.zs[layer - 1][j], n.activations[layer][j]
@@ -386,18 +249,18 @@ class Backpropagation(NetreelScene):
         self._new_panel(*panel[:3])
         rows = iter(panel[3:])
         for layer in range(1, self.last + 1):
-            self.play(*(self._flash(edge, t.accent) for edge in self._edges(layer - 1)), run_time=1.0)
-            anims = [FadeIn(self._layer(self.z_values, layer)), FadeIn(self._layer(self.a_values, layer))]
+            self.play(*d.flash(t.accent, layer - 1), run_time=1.0)
+            anims = [FadeIn(d.of_layer(d.z_values, layer)), FadeIn(d.of_layer(d.a_values, layer))]
             if layer in worked:
                 anims.append(self._reveal(*(next(rows) for _ in worked[layer])))
             self.play(*anims)
             if layer in worked:
-                self.play(self._indicate(self._neuron(layer, c.j if layer < self.last else 0), t.accent))
+                self.play(indicate(d.neuron_with_value(layer, c.j if layer < self.last else 0), t.accent))
             self.wait(1.0 if layer in worked else 0.4)
         self.wait(1.5)
 
     def loss_beat(self) -> None:
-        n, t = self.numbers, self.theme
+        n, t, d = self.numbers, self.theme, self.diagram
         panel = self._panel(
             "2 · Loss",
             "L = (ŷ − y)<sup>2</sup>    <span size='small'>how far off, squared</span>",
@@ -406,12 +269,12 @@ class Backpropagation(NetreelScene):
         )
         self._say("how wrong is it? the loss squares the gap to the target")
         self._new_panel(*panel)
-        self.play(self._indicate(self.a_values[self.last, 0], t.output), self._indicate(self.target_value, t.target))
-        self.play(FadeIn(self.loss_value, shift=0.1 * DOWN))
+        self.play(indicate(d.a_values[self.last, 0], t.output), indicate(d.target_value, t.target))
+        self.play(FadeIn(d.loss_value, shift=0.1 * DOWN))
         self.wait(2.0)
 
     def backward_pass(self) -> None:
-        n, t, c = self.numbers, self.theme, self.numbers.chain
+        n, t, c, d = self.numbers, self.theme, self.numbers.chain, self.diagram
         hidden = c.layer + 1 < self.last
         worked = [f"this neuron:  δ = {_factor(c.slope)} × {_factor(c.error)} = {shown(n.deltas[c.layer][c.j])}"]
         panel = self._panel(
@@ -424,24 +287,24 @@ class Backpropagation(NetreelScene):
         )
         self._say("backward pass: the blame (δ) flows back, layer by layer")
         self._new_panel(*panel[:2])
-        self.play(FadeIn(self._layer(self.delta_values, self.last)), self._reveal(panel[2], panel[3]))
+        self.play(FadeIn(d.of_layer(d.delta_values, self.last)), self._reveal(panel[2], panel[3]))
         self.wait(1.0)
         for layer in range(self.last - 1, 0, -1):
-            self.play(*(self._flash(edge, t.error, backwards=True) for edge in self._edges(layer)), run_time=1.0)
-            anims = [FadeIn(self._layer(self.delta_values, layer))]
+            self.play(*d.flash(t.error, layer, backwards=True), run_time=1.0)
+            anims = [FadeIn(d.of_layer(d.delta_values, layer))]
             if layer == self.last - 1:
                 anims.append(self._reveal(panel[4]))
             if hidden and layer == c.layer + 1:
-                anims += [self._reveal(panel[5]), self._indicate(self._neuron(layer, c.j), t.accent)]
+                anims += [self._reveal(panel[5]), indicate(d.neuron_with_value(layer, c.j), t.accent)]
             self.play(*anims)
             self.wait(1.0)
         self.wait(1.5)
 
     def chain_rule(self) -> None:
-        n, t, c = self.numbers, self.theme, self.numbers.chain
+        n, t, c, d = self.numbers, self.theme, self.numbers.chain, self.diagram
         hidden = c.layer + 1 < self.last
         a = "a" if hidden else "ŷ"
-        source = self._input_name(c.i) if c.layer == 0 else "a"
+        source = input_name(n.layer_sizes, c.i) if c.layer == 0 else "a"
         factors = [
             ("∂L", f"∂{a}", c.error, "Σ w · δ\nfrom the right" if hidden else "2(ŷ − y)"),
             (f"∂{a}", "∂z", c.slope, "σ′(z)\n= a(1 − a)" if hidden else "linear\noutput: 1"),
@@ -474,26 +337,27 @@ class Backpropagation(NetreelScene):
         )
         self._place(rows)
         self._say("the chain rule: multiply the blame along one weight's path")
-        edge = self.diagram.edge(c.layer, c.i, c.j)
+        edge = d.edge(c.layer, c.i, c.j)
         self._new_panel(rows[0], *fractions, *operators)
         self.play(
             edge.animate.set_stroke(t.accent, width=9),
-            self.weight_values[c.layer, c.i, c.j].number.animate.set_color(t.accent),
+            d.weight_values[c.layer, c.i, c.j].number.animate.set_color(t.accent),
         )
         sources = [
-            self._layer(self.delta_values, c.layer + 2) if hidden else VGroup(self.a_values[self.last, 0], self.target_value),
-            VGroup(self._neuron(c.layer + 1, c.j), self.z_values[c.layer + 1, c.j]),
-            self.a_values[c.layer, c.i],
+            d.of_layer(d.delta_values, c.layer + 2) if hidden else VGroup(d.a_values[self.last, 0], d.target_value),
+            VGroup(d.neuron_with_value(c.layer + 1, c.j), d.z_values[c.layer + 1, c.j]),
+            d.a_values[c.layer, c.i],
         ]
         for value, where in zip(values, sources):
-            self.play(self._reveal(value), self._indicate(where, t.accent), run_time=1.0)
+            self.play(self._reveal(value), indicate(where, t.accent), run_time=1.0)
             self.wait(0.8)
         self.play(self._reveal(rows[2]))
         self.wait(1.2)
-        self.play(self._reveal(rows[3], rows[4]), self._indicate(self.delta_values[c.layer + 1, c.j], t.accent))
+        self.play(self._reveal(rows[3], rows[4]), indicate(d.delta_values[c.layer + 1, c.j], t.accent))
         self.wait(2.5)
 
     def all_gradients(self) -> None:
+        d = self.diagram
         panel = self._panel(
             "5 · Every weight's gradient",
             "∂L/∂w = input × δ",
@@ -504,14 +368,14 @@ class Backpropagation(NetreelScene):
         self._say("every weight gets its gradient the same way: input × δ")
         self._new_panel(*panel)
         self.play(
-            *(FadeOut(v) for v in self.weight_values.values()),
-            *(FadeIn(v) for v in self.grad_values.values()),
+            *(FadeOut(v) for v in d.weight_values.values()),
+            *(FadeIn(v) for v in d.grad_values.values()),
             run_time=1.2,
         )
         self.wait(3.0)
 
     def update(self) -> None:
-        n, t, c = self.numbers, self.theme, self.numbers.chain
+        n, t, c, d = self.numbers, self.theme, self.numbers.chain, self.diagram
         lr = f"{n.lr:g}"
         old, new = n.weights[c.layer][c.i, c.j], n.weights_at(1)[c.layer][c.i, c.j]
         loss_after = n.frame_loss[1]
@@ -525,17 +389,16 @@ class Backpropagation(NetreelScene):
         self._say("the network tweaks its own weights: a small step downhill")
         self._new_panel(*panel[:4])
         self.play(
-            *(FadeOut(v) for v in self.grad_values.values()),
-            *(FadeIn(v) for v in self.weight_values.values()),
-            FadeOut(VGroup(*self.delta_values.values())),
+            *(FadeOut(v) for v in d.grad_values.values()),
+            *(FadeIn(v) for v in d.weight_values.values()),
+            FadeOut(VGroup(*d.delta_values.values())),
         )
-        self._tween(0, 1, run_time=2.0, values=False)
-        self.weight_values[c.layer, c.i, c.j].paint()
+        self.play(d.tween(0, 1, values=False), run_time=2.0)
+        d.weight_values[c.layer, c.i, c.j].paint()
         self.wait(0.8)
         self._say("then run it forward again")
-        edges = [edge for layer in range(self.last) for edge in self._edges(layer)]
-        self.play(*(self._flash(edge, t.accent) for edge in edges), run_time=1.0)
-        self._tween(0, 1, run_time=1.5, weights=False)
+        self.play(*d.flash(t.accent, *range(self.last)), run_time=1.0)
+        self.play(d.tween(0, 1, weights=False), run_time=1.5)
         self.play(self._reveal(panel[4]))
         if loss_after < n.loss:
             say = f"the loss fell from {shown(n.loss, LOSS_DECIMALS)} to {shown(loss_after, LOSS_DECIMALS)}"
@@ -550,91 +413,19 @@ class Backpropagation(NetreelScene):
         hi = float(n.frame_loss.max())
         lo = max(min(float(n.frame_loss.min()), hi / 10), hi * 1e-6)
         curve = LossCurve(t, max_step=int(n.frame_steps[-1]), loss_range=(lo, hi), width=4.6, height=2.2)
-        step = _Value(1, t.text, t, prefix="step", decimals=0, size=24, patch=False)
+        step = ValueLabel(1, t.text, t, prefix="step", decimals=0, size=24, patch=False)
         rows = self._place(VGroup(label("7 · Again, and again", t.accent, 28, weight="BOLD"), step, curve))
         curve.shift(0.45 * RIGHT)  # room for its tick labels
         curve.set_data(n.frame_steps[:2], n.frame_loss[:2])
         self._say("again and again: forward, backward, update")
         self._new_panel(*rows)
-        self._tween(1, frames - 1, run_time=float(np.clip(0.45 * frames, 3.0, 10.0)), readout=(step, curve))
+
+        def readout(k: int) -> None:
+            step.set_data(n.frame_steps[k])
+            curve.set_data(n.frame_steps[: k + 1], n.frame_loss[: k + 1])
+
+        tween = self.diagram.tween(1, frames - 1, on_step=readout, followers=(step, curve))
+        self.play(tween, run_time=float(np.clip(0.45 * frames, 3.0, 10.0)))
         self.wait(1.0)
         self._say("that's backprop: every weight keeps stepping downhill")
         self.wait(2.5)
-
-    # ------------------------------------------------------------ animation helpers
-
-    @staticmethod
-    def _indicate(target: Mobject, color: str) -> Animation:
-        """Highlight ``target``'s values (their digits pulse in ``colour``) and circles (an outline runs round).
-
-        Never recolours a value's background patch or a neuron's fill: a plain
-        ``Indicate`` turns those into solid blocks that hide the numbers.
-        """
-        values: list[_Value] = []
-        circles: list[Circle] = []
-
-        def walk(mobject: Mobject) -> None:
-            if isinstance(mobject, _Value):
-                values.append(mobject)
-            elif isinstance(mobject, Circle):
-                circles.append(mobject)
-            else:
-                for part in mobject.submobjects:
-                    walk(part)
-
-        walk(target)
-        return AnimationGroup(
-            *(Indicate(VGroup(v.prefix, v.number), color=color, scale_factor=1.1) for v in values),
-            *(Circumscribe(c, Circle, color=color, buff=0.06) for c in circles),
-        )
-
-    def _flash(self, edge: Line, color: str, *, backwards: bool = False) -> Animation:
-        """A highlight travelling along ``edge`` (from its end if ``backwards``)."""
-        start, end = edge.get_start(), edge.get_end()
-        path = Line(end, start) if backwards else Line(start, end)
-        path.set_stroke(color, width=edge.get_stroke_width() + 5)
-        return ShowPassingFlash(path, time_width=0.6)
-
-    def _tween(
-        self, start: int, end: int, *, run_time: float,
-        weights: bool = True, values: bool = True, readout: tuple[_Value, LossCurve] | None = None,
-    ) -> None:
-        """Play training frames ``start`` to ``end`` in one animation.
-
-        Between two frames (one SGD step) the ``weights`` and neuron ``values``
-        tick smoothly; with a ``readout`` (step counter and loss curve) it
-        jumps from step to step instead, as SGD does.
-        """
-        n = self.numbers
-
-        def show(_: Mobject, alpha: float) -> None:
-            position = start + (end - start) * alpha
-            k = min(int(position), len(n.frame_steps) - 2)
-            u = 0.0 if readout is not None else position - k
-            if readout is not None:
-                k = int(round(position))
-
-            def at(arrays: np.ndarray) -> np.ndarray:
-                return arrays[k] if u == 0 else (1 - u) * arrays[k] + u * arrays[k + 1]
-
-            if weights:
-                params = [(at(W), at(b)) for W, b in zip(n.frame_weights, n.frame_biases)]
-                self.diagram.set_data(params)
-                for (layer, i, j), value in self.weight_values.items():
-                    value.set_data(params[layer][0][i, j])
-            if values:
-                for (layer, j), value in self.a_values.items():
-                    value.set_data(at(n.frame_activations[layer])[j])
-                for (layer, j), value in self.z_values.items():
-                    value.set_data(at(n.frame_zs[layer - 1])[j])
-                self.loss_value.set_data(at(n.frame_loss))
-            if readout is not None:
-                counter, curve = readout
-                counter.set_data(n.frame_steps[k])
-                curve.set_data(n.frame_steps[: k + 1], n.frame_loss[: k + 1])
-
-        moving = VGroup(self.diagram, *self.weight_values.values(), *self.a_values.values(),
-                        *self.z_values.values(), self.loss_value)
-        if readout is not None:
-            moving.add(*readout)
-        self.play(UpdateFromAlphaFunc(moving, show), run_time=run_time, rate_func=linear)
