@@ -7,6 +7,7 @@ recorder (fills the Trace while training runs), trace (the recorded data, saved 
 (finite-difference check).
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
+from .classify import DATASET_LAYERS, DEFAULT_LAYERS_2D, DEFAULT_LR_2D, DEFAULT_STEPS_2D, fit_points
 from .construct import BUMP_SHARPNESS, approximation_error, bumps, step_neuron, step_position, superposition
 from .datasets import (
     DATASETS, DEFAULT_NOISE, DEFAULT_POINTS, MAX_COORDINATE, MAX_CSV_BYTES, MAX_NOISE, MAX_POINTS, MIN_POINTS,
@@ -16,6 +17,7 @@ from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
 from .optim import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, check_lr, get_optimizer
+from .plane import PLANE_GRID, PlaneValues, plane_extent, plane_grid, plane_values
 from .recorder import Recorder, accuracy
 from .targets import FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRESETS, TargetError, parse_target
 from .trace import TRACE_FORMAT, TRACE_VERSION, Trace
@@ -33,6 +35,8 @@ __all__ = [
     "Network", "Forward", "Gradients",
     # optim
     "Optimizer", "OPTIMIZERS", "get_optimizer", "check_lr", "SGD", "Momentum", "Adam",
+    # plane
+    "PlaneValues", "plane_values", "plane_extent", "plane_grid", "PLANE_GRID",
     # recorder
     "Recorder", "accuracy",
     # targets
@@ -42,6 +46,8 @@ __all__ = [
     # train
     "TrainingDiverged", "record_schedule", "train", "fit_function", "DEFAULT_STEPS", "DEFAULT_LR",
     "DEFAULT_FRAMES", "DEFAULT_SAMPLES", "DEFAULT_NEURONS", "DEFAULT_TARGET", "GRID_POINTS",
+    # classify
+    "fit_points", "DEFAULT_LAYERS_2D", "DEFAULT_STEPS_2D", "DEFAULT_LR_2D", "DATASET_LAYERS",
     # construct
     "approximation_error", "step_position", "step_neuron", "superposition", "bumps", "BUMP_SHARPNESS",
     # datasets

@@ -141,12 +141,12 @@ def moons(labels: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndar
 
 @_points
 def spiral(labels: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
-    """Two arms winding 1.25 turns out from the centre, class 1 half a turn after class 0."""
+    """Two arms winding 1.75 turns out from the centre, class 1 half a turn after class 0."""
     u = rng.uniform(0.0, 1.0, len(labels))
     # sqrt spaces points evenly along the arm (its length grows with the radius).
     s = np.sqrt(u)
     radius = 0.1 + 0.8 * s
-    angle = 2.5 * np.pi * s + np.pi * labels
+    angle = 3.5 * np.pi * s + np.pi * labels
     return _jitter(radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]), rng, noise)
 
 

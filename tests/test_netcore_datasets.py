@@ -60,7 +60,7 @@ def test_without_noise_the_classes_follow_their_shape(name):
         r = np.hypot(x1, x2)
         assert 0.1 <= r.min() and r.max() <= 0.9
         s = (r - 0.1) / 0.8
-        angle = np.arctan2(x2, x1) - 2.5 * np.pi * s - np.pi * label
+        angle = np.arctan2(x2, x1) - 3.5 * np.pi * s - np.pi * label
         np.testing.assert_allclose(np.cos(angle), 1.0, atol=1e-9)
 
 
