@@ -20,11 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, ValueTracker, VGroup, config, linear
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, VGroup, config, linear
 
 import netcore as nc
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.mobjects import FunctionPlot, LossCurve, NetworkDiagram, Readout, curve_legend
+from scenes.mobjects import FunctionPlot, LossCurve, NetworkDiagram, Readout, curve_legend, play_frames
 from scenes.text import FRAME_MARGIN, Caption, label
 
 
@@ -85,14 +85,10 @@ class LearnSine(NetreelScene):
             run_time=1.2,
         )
 
-        # 3. One play replays the whole Trace: the tracker's value picks the frame.
-        tracker = ValueTracker(0)
-        last = len(trace) - 1
-        plot.curve("output").add_updater(lambda _: show(int(round(tracker.get_value()))))
+        # 3. One play replays the whole Trace, one Trace frame per video frame. Manim
+        # redraws every frame from `mobject` (the first piece that changes) onwards.
         self.play(caption.say("gradient descent nudges every weight a little, step by step"))
-        self.play(tracker.animate.set_value(last), run_time=o.duration, rate_func=linear)
-        plot.curve("output").clear_updaters()
-        show(last)
+        play_frames(self, len(trace), show, o.duration, mobject=diagram, rate_func=linear)
 
         verdict = "the fit worked" if trace.final_loss < 1e-2 else "not there yet: more steps or neurons"
         self.play(caption.say(f"loss {trace.final_loss:.2g}: {verdict}"), run_time=0.6)

@@ -131,6 +131,10 @@ def test_the_example_learns_and_draws_its_trace():
         patch = frame[row - 2:row + 3, column - 2:column + 3, :3].astype(float)
         return bool((np.linalg.norm(patch - yellow, axis=-1) < 60).any())
 
+    # During the replay the diagram and loss chart (right) move with the Trace, frame by frame.
+    replay = slice(round((1.2 + 0.6) * fps), round((1.2 + 0.6 + 1.0) * fps))
+    right = frames[replay, : int(0.8 * height), int(0.65 * width):, :3].astype(int)
+    assert all(np.abs(np.diff(right, axis=0)).reshape(len(right) - 1, -1).max(axis=1) > 60)
     # The last frame draws the trained output where the Trace says, not the untrained one.
     for x in (-0.6, 0.3, 0.7):
         final = float(np.interp(x, trace.grid, trace.outputs[-1]))
