@@ -3,8 +3,9 @@
 Pure numpy (never imports manim or click).  One idea per module:
 activations, losses, network (forward + backprop), optim, train (+ record schedule),
 recorder (fills the Trace while training runs), trace (the recorded data, saved as
-.npz), construct (hand-built networks), targets (safe expression parsing) and gradcheck
-(finite-difference check).
+.npz), construct (hand-built networks), datasets (points in the plane), classify (learning
+them), plane (a network over a grid), regions (hand-built 2-D networks), targets (safe
+expression parsing) and gradcheck (finite-difference check).
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
 from .classify import DATASET_LAYERS, DEFAULT_LAYERS_2D, DEFAULT_LR_2D, DEFAULT_STEPS_2D, fit_points
@@ -17,8 +18,9 @@ from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
 from .optim import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, check_lr, get_optimizer
-from .plane import PLANE_GRID, PlaneValues, plane_extent, plane_grid, plane_values
+from .plane import PLANE_GRID, PlaneForward, PlaneValues, plane_extent, plane_forward, plane_grid, plane_values
 from .recorder import Recorder, accuracy
+from .regions import REGION_SHARPNESS, TOWER_STEEPNESS, TOWER_THRESHOLD, coverage_error, disc, stripe, tower, towers
 from .targets import FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRESETS, TargetError, parse_target
 from .trace import TRACE_FORMAT, TRACE_VERSION, Trace
 from .train import (
@@ -36,9 +38,11 @@ __all__ = [
     # optim
     "Optimizer", "OPTIMIZERS", "get_optimizer", "check_lr", "SGD", "Momentum", "Adam",
     # plane
-    "PlaneValues", "plane_values", "plane_extent", "plane_grid", "PLANE_GRID",
+    "PlaneValues", "PlaneForward", "plane_values", "plane_forward", "plane_extent", "plane_grid", "PLANE_GRID",
     # recorder
     "Recorder", "accuracy",
+    # regions
+    "stripe", "tower", "towers", "disc", "coverage_error", "REGION_SHARPNESS", "TOWER_THRESHOLD", "TOWER_STEEPNESS",
     # targets
     "TargetError", "parse_target", "PRESETS", "FUNCTIONS", "MAX_LENGTH", "MAX_EXPONENT", "MAX_DEPTH",
     # trace

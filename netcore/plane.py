@@ -3,7 +3,7 @@
 ``plane_values(network, x1, x2)`` returns the network's output at every grid point
 ``(x1[i], x2[k])`` as an image-like array ``output[k, i]`` (rows follow ``x2``, columns
 ``x1``), and the activation of every first-layer neuron on the same grid, which is the
-half-plane that neuron carves.  ``plane_extent`` and ``plane_grid`` choose the region and
+half-plane that neuron carves; ``plane_forward`` gives every layer's ``z`` and activation.  ``plane_extent`` and ``plane_grid`` choose the region and
 the grid for a set of points.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 
 from .network import Network
 
-__all__ = ["PlaneValues", "plane_values", "plane_extent", "plane_grid", "PLANE_GRID"]
+__all__ = ["PlaneValues", "PlaneForward", "plane_values", "plane_forward", "plane_extent", "plane_grid", "PLANE_GRID"]
 
 #: Grid points along the wider side of the plane: an image the scene scales up smoothly.
 PLANE_GRID = 100
@@ -31,12 +31,49 @@ class PlaneValues(NamedTuple):
     hidden: np.ndarray
 
 
-def plane_values(network: Network, x1: np.ndarray, x2: np.ndarray) -> PlaneValues:
-    """Evaluate a ``[2, ..., 1]`` network on every point of the grid ``x1 × x2``.
+class PlaneForward(NamedTuple):
+    """Every layer over a grid: ``zs[l]`` and ``activations[l + 1]`` of shape ``(n_out, G2, G1)``."""
 
-    The same numbers as ``network.predict`` on those points (up to the last bit of
-    rounding: the products are summed in another order), computed with the points along
-    the columns so every layer is one matrix product and no array is transposed.
+    zs: list[np.ndarray]
+    activations: list[np.ndarray]
+
+
+def plane_forward(network: Network, x1: np.ndarray, x2: np.ndarray) -> PlaneForward:
+    """Every layer of a 2-input network on the grid ``x1 × x2``: ``zs`` and ``activations``.
+
+    ``zs[l]`` is layer ``l``'s weighted input and ``activations[l + 1] = g(zs[l])``, each of
+    shape ``(n_out, G2, G1)``; ``activations[0]`` holds the inputs ``(2, G2, G1)``.  The
+    points run along the columns so that every layer is one matrix product and nothing
+    is transposed.  The numbers are ``network.forward``'s on the same points up to the
+    last bit of rounding (the products are summed in another order).
+
+    Raises
+    ------
+    ValueError
+        If the network does not have 2 inputs or ``x1``/``x2`` are not 1-D.
+    """
+    if network.layer_sizes[0] != 2:
+        raise ValueError(f"the plane needs a network with 2 inputs, got layer sizes {list(network.layer_sizes)}")
+    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
+    if x1.ndim != 1 or x2.ndim != 1:
+        raise ValueError(f"x1 and x2 must be 1-D, got shapes {x1.shape} and {x2.shape}")
+    shape = (len(x2), len(x1))
+    a = np.empty((2, x2.size * x1.size))
+    a[0].reshape(shape)[...] = x1
+    a[1].reshape(shape)[...] = x2[:, None]
+    zs, activations = [], [a.reshape(2, *shape)]
+    last = len(network.params) - 1
+    for l, (W, b) in enumerate(network.params):
+        z = W.T @ a
+        z += b[:, None]
+        a = (network.output_activation if l == last else network.activation).f(z)
+        zs.append(z.reshape(-1, *shape))
+        activations.append(a.reshape(-1, *shape))
+    return PlaneForward(zs, activations)
+
+
+def plane_values(network: Network, x1: np.ndarray, x2: np.ndarray) -> PlaneValues:
+    """A ``[2, ..., 1]`` network's output and first-layer activations on the grid ``x1 × x2``.
 
     Parameters
     ----------
@@ -59,22 +96,9 @@ def plane_values(network: Network, x1: np.ndarray, x2: np.ndarray) -> PlaneValue
     if network.layer_sizes[0] != 2 or network.layer_sizes[-1] != 1:
         raise ValueError(f"plane_values needs a network with 2 inputs and 1 output, "
                          f"got layer sizes {list(network.layer_sizes)}")
-    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
-    if x1.ndim != 1 or x2.ndim != 1:
-        raise ValueError(f"x1 and x2 must be 1-D, got shapes {x1.shape} and {x2.shape}")
-    shape = (len(x2), len(x1))
-    points = np.empty((2, x2.size * x1.size))
-    points[0].reshape(shape)[...] = x1
-    points[1].reshape(shape)[...] = x2[:, None]
-    layers = len(network.params)
-    a, hidden = points, np.empty((0, *shape))
-    for l, (W, b) in enumerate(network.params):
-        z = W.T @ a
-        z += b[:, None]
-        a = (network.output_activation if l == layers - 1 else network.activation).f(z)
-        if l == 0 and layers > 1:
-            hidden = a.reshape(-1, *shape)
-    return PlaneValues(a.reshape(shape), hidden)
+    a = plane_forward(network, x1, x2).activations
+    hidden = a[1] if len(a) > 2 else np.empty((0, *a[-1].shape[1:]))
+    return PlaneValues(a[-1][0], hidden)
 
 
 def plane_extent(x: np.ndarray, margin: float = 0.05) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -325,7 +325,7 @@ def test_every_module_declares_all_and_package_reexports_it():
     import importlib
 
     for name in ("activations", "losses", "network", "optim", "targets", "trace", "train", "construct",
-                 "gradcheck", "recorder", "datasets", "plane", "classify"):
+                 "gradcheck", "recorder", "datasets", "plane", "classify", "regions"):
         module = importlib.import_module(f"netcore.{name}")
         for public in module.__all__:
             assert getattr(nc, public) is getattr(module, public), public

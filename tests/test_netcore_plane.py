@@ -34,6 +34,17 @@ def test_hidden_are_the_first_layer_activations(activation):
         np.testing.assert_allclose(hidden[j], want, rtol=1e-12, atol=1e-14)
 
 
+def test_plane_forward_has_every_layer_of_forward():
+    net = nc.Network([2, 5, 3, 1], activation="relu", output_activation="sigmoid", seed=8)
+    plane = nc.plane_forward(net, X1, X2)
+    grid = np.column_stack([np.tile(X1, len(X2)), np.repeat(X2, len(X1))])
+    want = net.forward(grid)
+    assert len(plane.zs) == 3 and len(plane.activations) == 4
+    for got, ref in zip(plane.zs + plane.activations, want.zs + want.activations):
+        assert got.shape == (ref.shape[1], len(X2), len(X1))
+        np.testing.assert_allclose(got.reshape(ref.shape[1], -1), ref.T, rtol=1e-12, atol=1e-14)
+
+
 def test_no_hidden_layer_means_no_hidden_values():
     assert nc.plane_values(nc.Network([2, 1], seed=0), X1, X2).hidden.shape == (0, len(X2), len(X1))
 
@@ -50,7 +61,7 @@ def test_a_trained_trace_frame_over_the_plane():
 
 
 @pytest.mark.parametrize("sizes, x1, x2, match", [
-    ([1, 4, 1], X1, X2, "2 inputs and 1 output"), ([2, 4, 2], X1, X2, "2 inputs and 1 output"),
+    ([1, 4, 1], X1, X2, "2 inputs"), ([2, 4, 2], X1, X2, "2 inputs and 1 output"),
     ([2, 4, 1], X1.reshape(1, -1), X2, "1-D"),
 ])
 def test_bad_arguments_raise(sizes, x1, x2, match):
