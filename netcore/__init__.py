@@ -20,7 +20,7 @@ from .network import Forward, Gradients, Network
 from .optim import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, check_lr, get_optimizer
 from .plane import PLANE_GRID, PlaneForward, PlaneValues, plane_extent, plane_forward, plane_grid, plane_values
 from .recorder import Recorder, accuracy
-from .regions import REGION_SHARPNESS, TOWER_STEEPNESS, TOWER_THRESHOLD, coverage_error, disc, stripe, tower, towers
+from .regions import REGION_SHARPNESS, TOWER_OVERLAP, TOWER_STEEPNESS, TOWER_THRESHOLD, coverage_error, disc, stripe, tower, towers
 from .targets import FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, PRESETS, TargetError, parse_target
 from .trace import TRACE_FORMAT, TRACE_VERSION, Trace
 from .train import (
@@ -43,6 +43,7 @@ __all__ = [
     "Recorder", "accuracy",
     # regions
     "stripe", "tower", "towers", "disc", "coverage_error", "REGION_SHARPNESS", "TOWER_THRESHOLD", "TOWER_STEEPNESS",
+    "TOWER_OVERLAP",
     # targets
     "TargetError", "parse_target", "PRESETS", "FUNCTIONS", "MAX_LENGTH", "MAX_EXPONENT", "MAX_DEPTH",
     # trace

@@ -6,7 +6,7 @@ input coordinate is a step across the plane; two of them, one subtracted, make a
 is a plateau: 2 where they cross, 1 along either stripe alone, 0 elsewhere.  An output
 neuron with bias ``-TOWER_THRESHOLD`` (1.5) and a step activation keeps only the
 crossing: a **tower**, 1 inside a rectangle and 0 outside.  Towers over the cells of a
-grid, one per cell whose centre lies in a shape, add up to that shape.
+grid, one per cell whose centre lies in a shape, together cover that shape.
 
 A neuron ``g(w1*x1 + w2*x2 + b)`` with ``w2 = 0`` switches where ``x1 = -b / w1``.
 """
@@ -20,7 +20,7 @@ from .network import Network
 from .plane import plane_grid, plane_values
 
 __all__ = ["stripe", "tower", "towers", "disc", "coverage_error", "REGION_SHARPNESS", "TOWER_THRESHOLD",
-           "TOWER_STEEPNESS"]
+           "TOWER_STEEPNESS", "TOWER_OVERLAP"]
 
 Shape = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -33,6 +33,9 @@ TOWER_THRESHOLD = 1.5
 #: Weight scale of the tower neurons in :func:`towers`, which share one activation with
 #: the edge neurons (sigmoid): sigmoid(25) and sigmoid(-25) are 0 and 1 within 2e-11.
 TOWER_STEEPNESS = 50.0
+#: How far (in units of ``1 / sharpness``) each of :func:`towers`' stripes reaches past
+#: its cell: there the stripe is still above sigmoid(3) = 0.95, so neighbours overlap.
+TOWER_OVERLAP = 3.0
 
 
 def _band(band: tuple[float, float], name: str) -> tuple[float, float]:
@@ -110,13 +113,15 @@ def towers(
     interval: tuple[float, float] = (-1.0, 1.0),
     sharpness: float | None = None,
 ) -> Network:
-    """Cover a shape with towers on an ``n × n`` grid of cells: a ``[2, 2(n+1), m, 1]`` network.
+    """Cover a shape with towers on an ``n × n`` grid of cells: a ``[2, 4n, m, 1]`` network.
 
-    Layer 1 holds the ``n + 1`` edge neurons of the x1 cells, then the ``n + 1`` of the x2
-    cells; neighbouring stripes share their edge neuron.  Layer 2 holds one tower neuron
-    per covered cell (row by row, x2 rising, then x1): it adds its cell's two stripes and
-    fires above ``TOWER_THRESHOLD`` (a sigmoid scaled by ``TOWER_STEEPNESS``, as both
-    hidden layers share one activation).  The linear output adds the towers.
+    Layer 1 holds a stripe's two edge neurons per column of cells (x1), then per row (x2);
+    layer 2 one tower neuron per covered cell (row by row, x2 rising, then x1), which adds
+    its column's and its row's stripe and fires above ``TOWER_THRESHOLD`` (a sigmoid
+    scaled by ``TOWER_STEEPNESS``: both hidden layers share one activation).  The output
+    neuron is a step that fires where at least one tower stands.  Each stripe reaches
+    ``TOWER_OVERLAP / sharpness`` past its cell, so neighbouring towers overlap: where
+    four cells meet, towers that only touched would all be half on and leave a hole.
 
     Parameters
     ----------
@@ -125,7 +130,7 @@ def towers(
         boolean mask ``(n, n)`` of the covered cells, ``mask[k, i]`` for the cell in row
         ``k`` of x2 and column ``i`` of x1.
     n
-        Cells per side (>= 1).
+        Cells per side (1 to 256).
     interval
         ``(low, high)`` of both x1 and x2.
     sharpness
@@ -142,27 +147,28 @@ def towers(
     edges = np.linspace(low, high, n + 1)
     if callable(shape):
         centres = (edges[:-1] + edges[1:]) / 2
-        covered = np.asarray(shape(centres[None, :], centres[:, None]), dtype=bool)
+        covered = np.broadcast_to(np.asarray(shape(centres[None, :], centres[:, None]), dtype=bool), (n, n))
     else:
         covered = np.asarray(shape)
         if covered.dtype != bool or covered.shape != (n, n):
             raise ValueError(f"a mask must be a bool array of shape ({n}, {n}), got {covered.dtype} {covered.shape}")
-    rows, columns = np.nonzero(np.broadcast_to(covered, (n, n)))
+    rows, columns = np.nonzero(covered)
     if len(rows) == 0:
         raise ValueError(f"the shape covers no cell of the {n} x {n} grid")
     k = _steepness(sharpness, (high - low) / n)
-    Wx, bx = _edges(0, edges, k)
-    Wy, by = _edges(1, edges, k)
-    # Tower t adds stripe columns[t] of x1 (edge i up, edge i + 1 down) and stripe rows[t] of x2.
-    W2 = np.zeros((2 * (n + 1), len(rows)))
-    t = np.arange(len(rows))
-    W2[columns, t], W2[columns + 1, t] = 1.0, -1.0
-    W2[n + 1 + rows, t], W2[n + 2 + rows, t] = 1.0, -1.0
-    net = Network([2, 2 * (n + 1), len(rows), 1], activation="sigmoid", output_activation="linear")
+    # Per cell: up at its low edge, down at its high edge, each moved out by the overlap.
+    steps = np.column_stack([edges[:-1] - TOWER_OVERLAP / k, edges[1:] + TOWER_OVERLAP / k]).ravel()
+    Wx, bx = _edges(0, steps, k)
+    Wy, by = _edges(1, steps, k)
+    W2, t = np.zeros((4 * n, len(rows))), np.arange(len(rows))
+    W2[2 * columns, t], W2[2 * columns + 1, t] = 1.0, -1.0
+    W2[2 * n + 2 * rows, t], W2[2 * n + 2 * rows + 1, t] = 1.0, -1.0
+    net = Network([2, 4 * n, len(rows), 1], activation="sigmoid", output_activation="step")
     net.set_params([
         (np.hstack([Wx, Wy]), np.concatenate([bx, by])),
         (TOWER_STEEPNESS * W2, np.full(len(rows), -TOWER_STEEPNESS * TOWER_THRESHOLD)),
-        (np.ones((len(rows), 1)), np.zeros(1)),
+        # A point inside overlapping towers sums to 2 or 4; it still counts once.
+        (np.ones((len(rows), 1)), np.array([-0.5])),
     ])
     return net
 

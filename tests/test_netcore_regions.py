@@ -86,11 +86,32 @@ def test_towers_output_at_cell_centres_and_mask_input():
     centres = np.linspace(-1, 1, n + 1)[:-1] + 1 / n
     mask = shape(centres[None, :], centres[:, None])
     net = nc.towers(shape, n)
-    assert net.layer_sizes == (2, 2 * (n + 1), int(mask.sum()), 1)
-    values = nc.plane_values(net, centres, centres).output
-    np.testing.assert_allclose(values, mask.astype(float), atol=1e-6)
+    assert net.layer_sizes == (2, 4 * n, int(mask.sum()), 1)
+    np.testing.assert_array_equal(nc.plane_values(net, centres, centres).output, mask)
     same = nc.towers(mask, n)
     np.testing.assert_array_equal(same.flat, net.flat)
+
+
+@pytest.mark.parametrize("n", [3, 4, 8])
+def test_towers_cover_their_cells_without_holes_where_cells_meet(n):
+    """1 on every point of the covered cells (also where four meet), 0 a little away."""
+    shape = nc.disc(0.8)
+    net = nc.towers(shape, n)
+    g = np.linspace(-1, 1, 401)
+    out = nc.plane_values(net, g, g).output
+    edges = np.linspace(-1, 1, n + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    mask = shape(centres[None, :], centres[:, None])
+    cell = np.clip(np.searchsorted(edges, g, side="right") - 1, 0, n - 1)
+    inside = mask[np.ix_(cell, cell)]
+    assert out[inside].min() == 1.0
+    # Farther than a tenth of a cell from every covered cell, nothing stands.
+    reach = 0.1 * 2 / n
+    near = np.zeros_like(inside)
+    for k, i in zip(*np.nonzero(mask)):
+        near |= ((g[None, :] > edges[i] - reach) & (g[None, :] < edges[i + 1] + reach)
+                 & (g[:, None] > edges[k] - reach) & (g[:, None] < edges[k + 1] + reach))
+    assert out[~near].max() == 0.0
 
 
 def test_coverage_error_against_an_independent_area():
