@@ -140,8 +140,17 @@ class Caption:
 
     Examples
     --------
-    >>> caption = Caption(theme)                     # doctest: +SKIP
-    >>> self.play(caption.say("a neuron weighs its inputs"))  # doctest: +SKIP
+    .. manim:: CaptionExample
+
+        from manim import Scene
+        from scenes.text import Caption
+        from scenes.theme import THEMES
+
+        class CaptionExample(Scene):
+            def construct(self):
+                caption = Caption(THEMES["dark"])
+                self.play(caption.say("A neuron weighs its inputs..."))
+                self.play(caption.say("...adds them up, and fires past its threshold."))
     """
 
     def __init__(self, theme: Theme, *, size: float = 26, color: str | None = None) -> None:

@@ -2,15 +2,31 @@
 
 import numpy as np
 import pytest
-from manim import AnimationGroup, DashedVMobject, FadeIn, ManimColor, Text, config
+from manim import (
+    AnimationGroup,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    ManimColor,
+    Scene,
+    Text,
+    ValueTracker,
+    config,
+    linear,
+    smooth,
+)
 
 from netcore import Network, superposition
+from scenes.mobjects import curve_legend
 from scenes.mobjects.function_plot import FunctionPlot
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram, edge_width
 from scenes.mobjects.neuron_diagram import NeuronDiagram
+from scenes.mobjects.readouts import Readout
+from scenes.mobjects.replay import play_frames, sweep
 from scenes.text import FRAME_MARGIN, Caption, label, number
 from scenes.theme import THEMES
+from support import render_plain
 
 THEME = THEMES["dark"]
 
@@ -70,8 +86,23 @@ def test_set_data_restyles_in_place():
     assert diagram.neuron(1, 1).get_fill_color() == color(THEME.neuron_on)
     assert tag[2].get_value() == pytest.approx(-2.0)
     # the circles and lines are the very same objects, none added or dropped
-    assert {id(m) for m in diagram.edges} | {id(m) for m in diagram.neurons} <= set(before)
+    assert {id(m) for m in [*diagram.edges.values(), *diagram.neurons.values()]} <= set(before)
     assert len(diagram.edges) == 4 and len(diagram.neurons) == 4
+
+
+def test_parts_are_one_public_mapping_with_getitem():
+    net = Network([2, 3, 1], seed=0)
+    diagram = NetworkDiagram(net, THEME)
+    assert sorted(diagram.neurons) == [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 0)]
+    assert sorted(diagram.edges) == [(0, i, j) for i in range(2) for j in range(3)] + [(1, j, 0) for j in range(3)]
+    assert diagram[1, 2] is diagram.neurons[1, 2] is diagram.neuron(1, 2)
+    assert diagram[0, 1, 2] is diagram.edges[0, 1, 2] is diagram.edge(0, 1, 2)
+    family = diagram.get_family()
+    assert all(part in family for part in [*diagram.neurons.values(), *diagram.edges.values()])
+    # integer keys still index the submobjects, as in any VGroup
+    assert diagram[0] is diagram.submobjects[0]
+    with pytest.raises(KeyError):
+        diagram[1, 3]
 
 
 def test_wide_layer_collapses_with_ellipsis():
@@ -198,6 +229,91 @@ def test_neuron_diagram_parts_and_values():
     assert "b" in bias_text and "w" in bias_text
     with pytest.raises(ValueError):
         NeuronDiagram([], 0.0, THEME)
+
+
+# ---------------------------------------------------------------- every mobject
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: NetworkDiagram(Network([1, 2, 1]), THEME, **kw),
+        lambda **kw: NeuronDiagram([1.0], 0.0, THEME, **kw),
+        lambda **kw: FunctionPlot((0, 1), (0, 1), THEME, **kw),
+        lambda **kw: LossCurve(THEME, max_step=10, **kw),
+        lambda **kw: Readout(THEME.text, 24, "1,000", **kw),
+        lambda **kw: curve_legend(THEME, **kw),
+    ],
+    ids=["NetworkDiagram", "NeuronDiagram", "FunctionPlot", "LossCurve", "Readout", "curve_legend"],
+)
+def test_keyword_arguments_reach_the_vgroup(make):
+    mobject = make(z_index=3, name="piece")
+    assert (mobject.z_index, mobject.name) == (3, "piece")
+
+
+# ---------------------------------------------------------------- play_frames
+
+
+def replayed(replay, fps: float) -> list:
+    """Every value ``replay(scene, show)`` passes to ``show``, in order."""
+    seen: list = []
+
+    class Replay(Scene):
+        def construct(self):
+            replay(self, seen.append)
+
+    render_plain(Replay, width=32, height=18, fps=fps)
+    return seen
+
+
+def distinct(values: list) -> list:
+    """``values`` without repeats in a row."""
+    return [v for n, v in enumerate(values) if n == 0 or v != values[n - 1]]
+
+
+def tracked(start: float, end: float, run_time: float, rate_func, fps: float, *, whole: bool) -> list:
+    """What an updater read off a ValueTracker animated from ``start`` to ``end`` (rounded if ``whole``)."""
+    def replay(scene, show):
+        tracker = ValueTracker(start)
+        value = (lambda: int(round(tracker.get_value()))) if whole else tracker.get_value
+        scene.add(Dot().add_updater(lambda _: show(value())))
+        scene.play(tracker.animate.set_value(end), run_time=run_time, rate_func=rate_func)
+
+    return distinct(replayed(replay, fps))
+
+
+@pytest.mark.parametrize(
+    "start, count, run_time, rate_func, fps",
+    [(1, 500, 4.0, linear, 4), (40, 41, 2.0, linear, 8), (0, 48, 3.0, smooth, 7), (0, 40, 2.0, smooth, 15)],
+)
+def test_play_frames_shows_each_frame_a_value_tracker_would(start, count, run_time, rate_func, fps):
+    def replay(scene, show):
+        play_frames(scene, count, show, run_time, mobject=Dot(), start=start, rate_func=rate_func)
+
+    shown = replayed(replay, fps)
+    assert shown == distinct(shown)  # never the same frame twice in a row
+    assert shown == tracked(start, start + count - 1, run_time, rate_func, fps, whole=True)
+    assert shown[0] == start and shown[-1] == start + count - 1
+    assert len(shown) > 0.6 * run_time * fps
+
+
+def test_sweep_passes_the_value_a_value_tracker_would():
+    def replay(scene, show):
+        sweep(scene, np.log(6.0), np.log(120.0), show, 2.0, mobject=Dot())
+
+    assert distinct(replayed(replay, 5)) == tracked(np.log(6.0), np.log(120.0), 2.0, smooth, 5, whole=False)
+
+
+def test_play_frames_plays_alongside_other_animations_and_needs_a_frame():
+    caption = Caption(THEME)
+
+    def replay(scene, show):
+        play_frames(scene, 3, show, 1.0, caption.say("beside the replay"), mobject=Dot())
+
+    assert replayed(replay, 5) == [0, 1, 2]
+    assert caption.line is not None and caption.line.get_fill_opacity() == pytest.approx(1)
+    with pytest.raises(ValueError, match="at least one frame"):
+        play_frames(Scene(), 0, print, 1.0, mobject=Dot())
 
 
 # ---------------------------------------------------------------- text

@@ -31,12 +31,35 @@ class FunctionPlot(VGroup):
     tick_size : font size of the tick labels (axis names are a little bigger).
     labels_at_edges : put the tick numbers along the bottom and left edges of the
         plot instead of on axes that cross inside it, so curves never run over them.
+    kwargs : passed on to ``VGroup``.
+
+    Attributes
+    ----------
+    axes : the Manim ``Axes``.
+    curves : ``{name: VMobject}``, in the order they were added.
+    tick_labels, x_label, y_label : the axes' text.
 
     Examples
     --------
-    >>> plot = FunctionPlot((-2, 2, 1), (-0.5, 1.5, 0.5), theme)   # doctest: +SKIP
-    >>> plot.add_curve("out", xs, network.predict(xs), theme.output)  # doctest: +SKIP
-    >>> plot.set_data("out", xs, other.predict(xs))                 # doctest: +SKIP
+    .. manim:: FunctionPlotExample
+        :save_last_frame:
+
+        import numpy as np
+        from manim import Scene
+        from netcore import step_neuron
+        from scenes.mobjects import FunctionPlot
+        from scenes.theme import THEMES
+
+        class FunctionPlotExample(Scene):
+            def construct(self):
+                theme = THEMES["dark"]
+                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme, labels_at_edges=True)
+                xs = np.linspace(-3, 3, 121)
+                plot.add_curve("step", xs, step_neuron(1.0, steepness=50).predict(xs)[:, 0],
+                               theme.target, dashed=True)
+                plot.add_curve("neuron", xs, step_neuron(1.0, steepness=1).predict(xs)[:, 0], theme.output)
+                self.add(plot)
+                plot.set_data("neuron", xs, step_neuron(1.0, steepness=4).predict(xs)[:, 0])
     """
 
     def __init__(
@@ -52,8 +75,9 @@ class FunctionPlot(VGroup):
         tick_labels: bool = True,
         tick_size: float = 20,
         labels_at_edges: bool = False,
+        **kwargs,
     ) -> None:
-        super().__init__()
+        super().__init__(**kwargs)
         self.theme = theme
         self.x_range = _full_range(x_range)
         self.y_range = _full_range(y_range)

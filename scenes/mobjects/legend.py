@@ -12,8 +12,24 @@ from ..theme import Theme
 __all__ = ["curve_legend"]
 
 
-def curve_legend(theme: Theme, shares: str = "") -> VGroup:
-    """Keys for a fit: target (dashed), network output and, if ``shares`` names them, the neurons' parts."""
+def curve_legend(theme: Theme, shares: str = "", **kwargs) -> VGroup:
+    """Keys for a fit: target (dashed), network output and, if ``shares`` names them, the neurons' parts.
+
+    ``kwargs`` are passed on to the ``VGroup`` of the keys.
+
+    Examples
+    --------
+    .. manim:: CurveLegendExample
+        :save_last_frame:
+
+        from manim import Scene
+        from scenes.mobjects import curve_legend
+        from scenes.theme import THEMES
+
+        class CurveLegendExample(Scene):
+            def construct(self):
+                self.add(curve_legend(THEMES["dark"], "each neuron's share"))
+    """
     def key(color: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
         kind = partial(DashedLine, dash_length=0.1) if dashed else Line
         line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=color, stroke_width=width)
@@ -25,4 +41,4 @@ def curve_legend(theme: Theme, shares: str = "") -> VGroup:
                           for j in range(3)))
         swatch.arrange(RIGHT, buff=0.04)
         keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))
-    return VGroup(*keys).arrange(RIGHT, buff=0.45)
+    return VGroup(*keys, **kwargs).arrange(RIGHT, buff=0.45)

@@ -46,6 +46,31 @@ class LossCurve(VGroup):
         axis widens to whole decades around them.
     width, height : axes size, scene units.
     log : log-scale y axis.
+    font_size : size of the tick labels and axis names.
+    kwargs : passed on to ``VGroup``.
+
+    Attributes
+    ----------
+    axes, curve, dot : the Manim ``Axes``, the loss line and its last point.
+    tick_labels, x_label, y_label : the axes' text.
+
+    Examples
+    --------
+    .. manim:: LossCurveExample
+        :save_last_frame:
+
+        from manim import Scene
+        from netcore import fit_function
+        from scenes.mobjects import LossCurve
+        from scenes.theme import THEMES
+
+        class LossCurveExample(Scene):
+            def construct(self):
+                trace = fit_function("sine", neurons=4, steps=300, frames=31)
+                chart = LossCurve(THEMES["dark"], max_step=int(trace.steps[-1]), width=6, height=3.5,
+                                  loss_range=(trace.loss.min(), trace.loss.max()), font_size=24)
+                chart.set_data(trace.steps, trace.loss)
+                self.add(chart)
     """
 
     def __init__(
@@ -58,8 +83,9 @@ class LossCurve(VGroup):
         height: float = 2.2,
         log: bool = True,
         font_size: float = 16,
+        **kwargs,
     ) -> None:
-        super().__init__()
+        super().__init__(**kwargs)
         lo, hi = (float(v) for v in loss_range)
         if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo < hi) or (log and lo <= 0):
             raise ValueError(f"loss_range must be finite with 0 <{'' if log else '='} lo < hi, got {tuple(loss_range)}")

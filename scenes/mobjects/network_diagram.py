@@ -4,6 +4,9 @@ Edge colour is the weight's sign (``theme.positive`` / ``theme.negative``), edge
 width grows with ``|weight|``, and a neuron's fill goes from ``neuron_off`` to
 ``neuron_on`` with its activation. :meth:`NetworkDiagram.set_data` restyles
 the existing mobjects, so a training animation can call it every frame.
+Like Manim's ``Graph``, the diagram keeps its parts in public mappings
+(``diagram.neurons[layer, i]``, ``diagram.edges[layer, i, j]``) and looks them
+up with ``diagram[key]``.
 """
 
 from __future__ import annotations
@@ -57,12 +60,37 @@ class NetworkDiagram(VGroup):
     max_neurons : layers wider than this draw ``max_neurons`` circles (first and
         last halves) with a vertical ellipsis between them.
     neuron_radius : largest circle radius (shrunk to fit tall layers).
-    colour_hidden : outline hidden neuron ``i`` in ``theme.neuron_colour(i)``.
+    color_hidden : outline hidden neuron ``i`` in ``theme.neuron_color(i)``.
     labels : name the neurons: ``x``/``x1..xn`` on the inputs, ``y`` on the outputs.
+    kwargs : passed on to ``VGroup``.
 
     Attributes
     ----------
-    edges, neurons, ellipses, neuron_labels, edge_labels : sub-groups, drawn in that order.
+    neurons : ``{(layer, i): Circle}`` of the drawn neurons (layer 0 is the inputs).
+    edges : ``{(layer, i, j): Line}`` of the drawn weights ``W[layer][i, j]``.
+    shown : for each layer, the indices of its drawn neurons.
+    ellipses, neuron_labels, edge_labels : groups drawn over the edges and neurons.
+
+    Examples
+    --------
+    .. manim:: NetworkDiagramExample
+        :save_last_frame:
+
+        import numpy as np
+        from manim import Indicate, Scene
+        from netcore import Network
+        from scenes.mobjects import NetworkDiagram
+        from scenes.theme import THEMES
+
+        class NetworkDiagramExample(Scene):
+            def construct(self):
+                network = Network([2, 3, 1], seed=1)
+                diagram = NetworkDiagram(network, THEMES["dark"], labels=True)
+                diagram.add_edge_label(1, 0, 0, "w<sub>11</sub>", value=True)
+                self.add(diagram)
+                forward = network.forward(np.array([[1.0, -0.5]]))
+                diagram.set_data(network.params, forward.activations)
+                self.play(Indicate(diagram[1, 2]), Indicate(diagram[0, 1, 2]))
     """
 
     def __init__(
@@ -76,8 +104,9 @@ class NetworkDiagram(VGroup):
         neuron_radius: float = 0.22,
         color_hidden: bool = False,
         labels: bool = False,
+        **kwargs,
     ) -> None:
-        super().__init__()
+        super().__init__(**kwargs)
         if max_neurons < 2:
             raise ValueError(f"max_neurons must be at least 2, got {max_neurons}")
         self.theme = theme
@@ -93,10 +122,9 @@ class NetworkDiagram(VGroup):
         if 0.38 * gap < neuron_radius:
             gap = height / (max(slots - 1, 1) + 0.76)
             self.radius = 0.38 * gap
-        self._neurons: dict[tuple[int, int], Circle] = {}
-        self._edges: dict[tuple[int, int, int], Line] = {}
-        self.neurons, self.edges, self.ellipses = VGroup(), VGroup(), VGroup()
-        self.neuron_labels, self.edge_labels = VGroup(), VGroup()
+        self.neurons: dict[tuple[int, int], Circle] = {}
+        self.edges: dict[tuple[int, int, int], Line] = {}
+        self.ellipses, self.neuron_labels, self.edge_labels = VGroup(), VGroup(), VGroup()
         self._values: list[tuple[tuple[int, int, int], VMobject]] = []
 
         xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(self.layer_sizes))
@@ -105,11 +133,11 @@ class NetworkDiagram(VGroup):
         for layer, (W, _) in enumerate(network.params):
             for i in self.shown[layer]:
                 for j in self.shown[layer + 1]:
-                    start, end = self._neurons[layer, i], self._neurons[layer + 1, j]
-                    edge = Line(start.get_center(), end.get_center(), buff=self.radius)
-                    self._edges[layer, i, j] = edge
-                    self.edges.add(edge)
-        self.add(self.edges, self.neurons, self.ellipses, self.neuron_labels, self.edge_labels)
+                    start, end = self.neurons[layer, i], self.neurons[layer + 1, j]
+                    self.edges[layer, i, j] = Line(start.get_center(), end.get_center(), buff=self.radius)
+        # edges first, so the circles hide their ends
+        self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()),
+                 self.ellipses, self.neuron_labels, self.edge_labels)
         if labels:
             self._label_ends()
         self.params = network.params
@@ -132,8 +160,7 @@ class NetworkDiagram(VGroup):
                 stroke = self.theme.neuron_color(i)
             circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=3)
             circle.set_fill(self.theme.neuron_off, opacity=1).move_to([x, y, 0])
-            self._neurons[layer, i] = circle
-            self.neurons.add(circle)
+            self.neurons[layer, i] = circle
 
     def _label_ends(self) -> None:
         size = 20 if self.radius >= 0.18 else 16
@@ -143,16 +170,23 @@ class NetworkDiagram(VGroup):
             for i in self.shown[layer]:
                 text = f"{name}<sub>{i + 1}</sub>" if many else name
                 tag = markup(text, self.theme.text, size)
-                tag.next_to(self._neurons[layer, i], side * np.array([1.0, 0, 0]), buff=0.12)
+                tag.next_to(self.neurons[layer, i], side * np.array([1.0, 0, 0]), buff=0.12)
                 self.neuron_labels.add(tag)
+
+    def __getitem__(self, key):
+        """``diagram[layer, i]`` is a neuron, ``diagram[layer, i, j]`` an edge; other keys
+        index the submobjects as in any ``VGroup``."""
+        if isinstance(key, tuple):
+            return self.neurons[key] if len(key) == 2 else self.edges[key]
+        return super().__getitem__(key)
 
     def neuron(self, layer: int, i: int) -> Circle | None:
         """Circle of neuron ``i`` of ``layer`` (0 = inputs), or None if collapsed away."""
-        return self._neurons.get((layer, i))
+        return self.neurons.get((layer, i))
 
     def edge(self, layer: int, i: int, j: int) -> Line | None:
         """Line of weight ``W[layer][i, j]``, or None if an end is collapsed away."""
-        return self._edges.get((layer, i, j))
+        return self.edges.get((layer, i, j))
 
     def add_edge_label(
         self,
@@ -172,7 +206,7 @@ class NetworkDiagram(VGroup):
         ``side`` (+1 above, -1 below the edge) and ``along`` (0 = start, 1 = end)
         place it. Returns the label group (already part of the diagram).
         """
-        edge = self._edges[layer, i, j]
+        edge = self.edges[layer, i, j]
         tag = VGroup(markup(text, self.theme.text, size))
         if value:
             tag.add(markup("=", self.theme.text, size), number(0.0, self.theme.text, 1, size))
@@ -198,7 +232,7 @@ class NetworkDiagram(VGroup):
         ``(n_l,)`` or ``(1, n_l)``; values are clipped into [0, 1] for the fill.
         """
         self.params = params
-        for (layer, i, j), edge in self._edges.items():
+        for (layer, i, j), edge in self.edges.items():
             w = float(params[layer][0][i, j])
             color = self.theme.positive if w >= 0 else self.theme.negative
             edge.set_stroke(color, width=edge_width(w), opacity=1)
@@ -210,4 +244,4 @@ class NetworkDiagram(VGroup):
             values = np.asarray(values, dtype=float).reshape(-1)
             for i in self.shown[layer]:
                 a = float(np.clip(values[i], 0.0, 1.0))
-                self._neurons[layer, i].set_fill(interpolate_color(self._off, self._on, a), opacity=1)
+                self.neurons[layer, i].set_fill(interpolate_color(self._off, self._on, a), opacity=1)

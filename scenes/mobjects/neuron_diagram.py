@@ -49,6 +49,7 @@ class NeuronDiagram(VGroup):
     width, height : box the diagram fits in, scene units.
     font_size : size of names and values.
     output_decimals : decimals of the output readout (default: 0 for a step, else 2).
+    kwargs : passed on to ``VGroup``.
 
     Attributes
     ----------
@@ -58,6 +59,28 @@ class NeuronDiagram(VGroup):
     input_nodes, sum_node, output_node : circles (the output's fill shows its value).
     edges : the weight lines, bias first.
     glyph, activation_name : the activation's graph and name (see :meth:`make_glyph`).
+
+    Examples
+    --------
+    .. manim:: NeuronDiagramExample
+        :save_last_frame:
+
+        import numpy as np
+        from manim import FadeIn, Scene
+        from netcore import Network
+        from scenes.mobjects import NeuronDiagram
+        from scenes.theme import THEMES
+
+        class NeuronDiagramExample(Scene):
+            def construct(self):
+                weights, bias = [0.6, 0.8], -1.0
+                neuron = Network([2, 1], output_activation="step")
+                neuron.set_params([(np.array(weights).reshape(-1, 1), np.array([bias]))])
+                diagram = NeuronDiagram(weights, bias, THEMES["dark"])
+                forward = neuron.forward(np.array([[1.0, 1.0]]))
+                diagram.set_data([1.0, 1.0], forward.zs[-1][0, 0], forward.output[0, 0])
+                for _, part in diagram.parts():
+                    self.play(FadeIn(part), run_time=0.5)
     """
 
     def __init__(
@@ -71,8 +94,9 @@ class NeuronDiagram(VGroup):
         height: float = 3.6,
         font_size: float = 24,
         output_decimals: int | None = None,
+        **kwargs,
     ) -> None:
-        super().__init__()
+        super().__init__(**kwargs)
         weights = [float(w) for w in weights]
         if not weights:
             raise ValueError("a neuron needs at least one input")

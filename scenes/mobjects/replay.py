@@ -51,22 +51,20 @@ def play_frames(
 
         import numpy as np
         from manim import Scene, linear
+        from netcore import step_neuron
         from scenes.mobjects import FunctionPlot, play_frames
         from scenes.theme import THEMES
 
         class PlayFramesExample(Scene):
             def construct(self):
                 theme = THEMES["dark"]
-                plot = FunctionPlot((0, 1), (-1.2, 1.2), theme)
-                xs = np.linspace(0, 1, 100)
-                phases = np.linspace(0, np.pi, 24)
-                plot.add_curve("wave", xs, np.sin(2 * np.pi * xs), theme.output)
+                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme)
+                xs = np.linspace(-3, 3, 121)
+                frames = [step_neuron(x, steepness=4).predict(xs)[:, 0] for x in np.linspace(-2, 2, 25)]
+                plot.add_curve("neuron", xs, frames[0], theme.output)
                 self.add(plot)
-
-                def show(k):
-                    plot.set_data("wave", xs, np.sin(2 * np.pi * xs + phases[k]))
-
-                play_frames(self, len(phases), show, 2.0, mobject=plot, rate_func=linear)
+                play_frames(self, len(frames), lambda k: plot.set_data("neuron", xs, frames[k]), 2.0,
+                            mobject=plot, rate_func=linear)
     """
     if count < 1:
         raise ValueError(f"play_frames needs at least one frame, got {count}")
@@ -97,6 +95,29 @@ def sweep(
     The continuous form of :func:`play_frames` (same parameters), for a parameter
     computed on the fly rather than precomputed frames: every video frame calls
     ``show`` with ``start + rate_func(t / run_time) * (end - start)``.
+
+    Examples
+    --------
+    .. manim:: SweepExample
+
+        import numpy as np
+        from manim import Scene
+        from netcore import step_neuron
+        from scenes.mobjects import FunctionPlot, sweep
+        from scenes.theme import THEMES
+
+        class SweepExample(Scene):
+            def construct(self):
+                theme = THEMES["dark"]
+                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme)
+                xs = np.linspace(-3, 3, 121)
+                plot.add_curve("neuron", xs, step_neuron(0.0, steepness=1).predict(xs)[:, 0], theme.output)
+                self.add(plot)
+
+                def steepen(weight):
+                    plot.set_data("neuron", xs, step_neuron(0.0, steepness=weight).predict(xs)[:, 0])
+
+                sweep(self, 1.0, 30.0, steepen, 2.0, mobject=plot)
     """
     def update(_: Mobject, alpha: float) -> None:
         # The arithmetic of a ValueTracker animated from start to end, so a replay
