@@ -195,6 +195,11 @@ def test_alt_text_names_the_scene_then_its_captions_in_order(rendered):
     assert "\n" not in text
 
 
+def test_alt_text_of_a_still_names_only_the_caption_it_shows():
+    cues = [Cue("First.", 0.0, 1.0), Cue("Last words", 1.0, 4.0), Cue("Corner note", 2.0, 4.0)]
+    assert alt_text("A neuron", cues, still=True) == "Still: A neuron. The caption reads: Last words. Corner note."
+
+
 def test_alt_text_without_captions_is_the_description():
     assert alt_text("A still of a neuron.", []) == "Animation: A still of a neuron."
 

@@ -87,20 +87,27 @@ def _sentence(text: str) -> str:
     return text if text[-1:] in ".!?…:" else text + "."
 
 
-def alt_text(scene_description: str, cues: Sequence[Cue]) -> str:
+def alt_text(scene_description: str, cues: Sequence[Cue], *, still: bool = False) -> str:
     """A short paragraph for an image's alt attribute: what the scene shows, then its captions in order.
+
+    ``still`` describes one picture (the scene's last frame): only the captions
+    on screen at the end are named.
 
     Examples
     --------
     >>> alt_text("A neuron part by part", [Cue("Inputs come in", 0.2, 1.0)])
     'Animation: A neuron part by part. Its captions say: Inputs come in.'
     """
-    paragraph = f"Animation: {_sentence(scene_description)}"
+    cues = sorted(cues, key=lambda cue: cue.start)
+    if still:
+        end = max((cue.end for cue in cues), default=0.0)
+        cues = [cue for cue in cues if cue.end >= end - 1e-6]
     said: list[str] = []
-    for cue in sorted(cues, key=lambda cue: cue.start):
+    for cue in cues:
         line = _sentence(cue.text)
         if not said or said[-1] != line:
             said.append(line)
+    paragraph = f"{'Still' if still else 'Animation'}: {_sentence(scene_description)}"
     if said:
-        paragraph += " Its captions say: " + " ".join(said)
+        paragraph += f" {'The caption reads' if still else 'Its captions say'}: " + " ".join(said)
     return paragraph
