@@ -3,7 +3,6 @@ same seed gives the same frames."""
 
 import numpy as np
 import pytest
-from manim import VMobject, config
 
 from scenes.output.render import render_frames
 from scenes.registry import scenes
@@ -12,27 +11,7 @@ from scenes.story.universal_approximation import (
     UniversalApproximation,
     UniversalApproximationOptions,
 )
-from scenes.text import FRAME_MARGIN
-
-
-class InFrame:
-    """Mixed into a scene: after every animation, note any part that leaves the frame's margin."""
-
-    outside: list[str]
-
-    def play(self, *animations, **kwargs):
-        super().play(*animations, **kwargs)
-        # Half a margin of slack: the margin is where layouts aim, the frame edge is the limit.
-        w = config.frame_width / 2 - FRAME_MARGIN / 2
-        h = config.frame_height / 2 - FRAME_MARGIN / 2
-        for mobject in self.mobjects:
-            # VMobjects only: a ValueTracker keeps its value as an off-screen point
-            for part in mobject.family_members_with_points():
-                if not isinstance(part, VMobject):
-                    continue
-                (x0, y0, _), (x1, y1, _) = part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])
-                if x0 < -w or x1 > w or y0 < -h or y1 > h:
-                    self.outside.append(f"{type(part).__name__} at x {x0:.2f}..{x1:.2f}, y {y0:.2f}..{y1:.2f}")
+from support import InFrame
 
 
 @pytest.mark.parametrize("scene_class", [*scenes().values(), TitleCard], ids=lambda s: s.__name__)
