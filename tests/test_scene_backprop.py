@@ -3,6 +3,7 @@
 import inspect
 import math
 import pickle
+import re
 import textwrap
 
 import numpy as np
@@ -15,6 +16,7 @@ from scenes.mobjects.network_diagram import edge_width
 from scenes.output.render import render_frames
 from scenes.story.backprop import numbers as numbers_module
 from scenes.story.backprop.diagram import BackpropDiagram
+from scenes.story.backprop.panel import INDENT, FormulaPanel
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
@@ -23,6 +25,7 @@ from scenes.story.backprop.numbers import (
 from scenes.story.backprop.scene import LAYOUTS, Backpropagation, BackpropOptions
 from scenes.text import FRAME_MARGIN
 from scenes.theme import get_theme
+from support import InFrame
 
 
 def numbers_for(layers=(1, 2, 1), weight=(0, 0, 0), **changes):
@@ -222,6 +225,77 @@ def test_diagram_example_renders():
     assert_diagram_shows(diagram, diagram.numbers, diagram.numbers.params_at(1))
 
 
+def tokens(*lines: str) -> list[str]:
+    """The numbers written in ``lines`` (with decimals, as :func:`shown` writes them), in order."""
+    return re.findall(r"\u2212?\d+\.\d+", " ".join(lines))
+
+
+CASES = [((1, 2, 1), (0, 0, 0)), ((2, 2, 1), (0, 1, 1)), ((1, 2, 2, 1), (0, 0, 1)), ((2, 2, 2, 1), (2, 1, 0))]
+
+
+@pytest.mark.parametrize("layers, weight", CASES)
+def test_formula_panels_write_netcore_numbers(layers, weight):
+    """Every number in the formulas, against a forward pass and finite differences computed here."""
+    n, theme = numbers_for(layers, weight), get_theme("dark")
+    c, last = n.chain, len(layers) - 1
+    params = n.params_at(0)
+    forward = network_at(n, params).forward(n.x[None])
+    a = [act[0] for act in forward.activations]
+    fd_W, fd_b = central_differences(n)
+
+    panel = FormulaPanel.forward_pass(n, theme)
+    assert sorted(panel.worked) == sorted({c.layer + 1, last})
+    for layer, rows in panel.worked.items():
+        j = c.j if layer < last else 0
+        z = forward.zs[layer - 1][0, j]
+        expected = [v for pair in zip(params[layer - 1][0][:, j], a[layer - 1]) for v in pair] + [params[layer - 1][1][j], z]
+        if layer < last:
+            expected += [z, a[layer][j]]
+        assert tokens(*(row.original_text for row in rows)) == [shown(v) for v in expected]
+
+    out, y = a[-1][0], n.y[0]
+    loss = float(np.sum((a[-1] - n.y) ** 2))
+    assert tokens(*FormulaPanel.loss(n, theme).lines) == [shown(out), shown(y), shown(loss, LOSS_DECIMALS)]
+
+    lines = FormulaPanel.backward_pass(n, theme).lines
+    assert tokens(lines[2]) == [shown(out), shown(y), shown(fd_b[-1][0])]
+    if c.layer + 1 < last:  # the chain rule's neuron is hidden: its δ = σ'(z) · Σ w · δ worked out
+        error = params[c.layer + 1][0][c.j] @ fd_b[c.layer + 1]
+        slope = a[c.layer + 1][c.j] * (1 - a[c.layer + 1][c.j])
+        assert tokens(lines[4]) == [shown(slope), shown(error), shown(fd_b[c.layer][c.j])]
+    else:
+        assert len(lines) == 4
+
+    lines = FormulaPanel.chain_rule(n, theme).lines
+    gradient = fd_W[c.layer][c.i, c.j]
+    assert tokens(lines[0])[-1] == shown(gradient) and f"<b>{shown(gradient)}</b>" in lines[0]
+    assert tokens(lines[1]) == [shown(fd_b[c.layer][c.j]), shown(a[c.layer][c.i])]
+
+    stepped = [(W - n.lr * gW, b - n.lr * gb) for (W, b), gW, gb in zip(params, fd_W, fd_b)]
+    old = params[c.layer][0][c.i, c.j]
+    lines = FormulaPanel.update(n, theme).lines
+    assert tokens(lines[1]) == [shown(old), f"{n.lr:g}", shown(gradient), shown(stepped[c.layer][0][c.i, c.j])]
+    assert tokens(lines[3]) == [shown(loss, LOSS_DECIMALS), shown(loss_of(n, stepped), LOSS_DECIMALS)]
+
+
+def test_formula_panel_layout():
+    theme = get_theme("light")
+    wide = "w × a + " * 30
+    panel = FormulaPanel(theme, "Heading", "z = 1.000", "      + 2.000 = 3.000", wide, corner=(-2, 1, 0), width=4)
+    assert panel.lines == ["z = 1.000", "      + 2.000 = 3.000", wide]
+    assert panel.get_corner([-1, 1, 0])[:2] == pytest.approx([-2, 1])
+    assert panel[2].get_left()[0] == pytest.approx(panel[1].get_left()[0] + INDENT)  # carries on the line above
+    assert panel[3].width == pytest.approx(4) and all(row.width <= 4 + 1e-9 for row in panel)
+    assert all(a.get_bottom()[1] > b.get_top()[1] for a, b in zip(panel, panel[1:]))  # stacked downwards
+    default = FormulaPanel(theme, "Heading", wide)  # right of the diagram, up to the frame's margin
+    assert default.get_right()[0] == pytest.approx(config.frame_width / 2 - FRAME_MARGIN)
+
+
+def test_formula_panel_example_renders():
+    frames = render_frames(example_scene(FormulaPanel), fps=4)
+    assert frames[0, ..., :3].std() < 1 < 5 < frames[-1, ..., :3].std()  # from blank to the equation
+
+
 @pytest.fixture
 def trainings(monkeypatch):
     """Counts the calls to netcore's ``train`` made for the backprop numbers."""
@@ -248,21 +322,11 @@ def test_the_network_is_trained_once(trainings):
     assert len(trainings) == 2
 
 
-class Probe(Backpropagation):
+class Probe(InFrame, Backpropagation):
     """The scene, kept after rendering, checking after every animation that everything is in frame."""
 
     last: "Probe | None" = None
     outside: list = []
-
-    def play(self, *animations, **kwargs):
-        super().play(*animations, **kwargs)
-        w, h = config.frame_width / 2 - FRAME_MARGIN / 2, config.frame_height / 2 - FRAME_MARGIN / 2
-        for mobject in self.mobjects:
-            for part in mobject.family_members_with_points():
-                x0, y0, _ = part.get_corner([-1, -1, 0])
-                x1, y1, _ = part.get_corner([1, 1, 0])
-                if x0 < -w or x1 > w or y0 < -h or y1 > h:
-                    type(self).outside.append(part)
 
     def construct(self):
         super().construct()

@@ -1,3 +1,3 @@
 """Section 5, backpropagation: the scene, the numbers it shows, its diagram and its formula panel."""
 
-__all__ = ["scene", "numbers", "diagram"]
+__all__ = ["scene", "numbers", "diagram", "panel"]
