@@ -1,10 +1,13 @@
 """Universal approximation, learned (uat) and constructed (bumps): tiny renders, caching off."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 from manim import LEFT, ORIGIN, ManimColor, Text
 
 import netcore
+from scenes.mobjects.network_diagram import edge_width
 from scenes.mobjects.readouts import Readout
 from scenes.output.render import render_frames, scene_to_pixel
 from scenes.story.bump_construction import BumpConstruction, BumpConstructionOptions
@@ -26,20 +29,56 @@ def test_intro_and_outro_lengths_are_what_the_frame_counts_assume():
     assert OUTRO_SECONDS >= 1.5
 
 
-def test_final_output_lies_on_the_default_target():
-    width, height = 640, 360
+WIDTH, HEIGHT = 640, 360
+
+
+@dataclass
+class Panel:
+    """The side panel as one replay frame left it."""
+
+    edges: dict  # (layer, i, j) -> (stroke colour, stroke width)
+    loss_points: np.ndarray  # the loss chart's curve
+    step: str
+    loss: str
+
+
+class Recorded(UniversalApproximation):
+    """The scene, noting its side panel at every frame of the training replay."""
+
+    def construct(self):
+        self.panels: list[Panel] = []
+        super().construct()
+
+    def play(self, *animations, **kwargs):
+        self.replaying = self.renderer.time == pytest.approx(INTRO_SECONDS)  # the replay follows the intro
+        super().play(*animations, **kwargs)
+
+    def update_to_time(self, t):
+        super().update_to_time(t)
+        if self.replaying:
+            edges = {key: (edge.get_stroke_color(), edge.get_stroke_width()) for key, edge in self.diagram.edges.items()}
+            self.panels.append(Panel(edges, self.loss_chart.curve.points.copy(),
+                                     self.step_value.text, self.loss_value.text))
+
+
+@pytest.fixture(scope="module")
+def default_render():
     scenes = []
-    frames = render_frames(UniversalApproximation, UniversalApproximationOptions(duration=2.0),
-                           width=width, height=height, fps=FPS, scene_out=scenes)
+    frames = render_frames(Recorded, UniversalApproximationOptions(duration=2.0),
+                           width=WIDTH, height=HEIGHT, fps=FPS, scene_out=scenes)
+    return frames, scenes[0]
+
+
+def test_final_output_lies_on_the_default_target(default_render):
+    frames, scene = default_render
     assert len(frames) == INTRO_FRAMES + 2 * FPS + OUTRO_FRAMES
-    scene = scenes[0]
     trace, plot = scene.trace, scene.plot
     assert trace.target_text == netcore.PRESETS["wiggly"]
     yellow = np.array(ManimColor(THEMES["dark"].output).to_rgb()) * 255
     rgb = frames[-1][..., :3].astype(float)
     is_yellow = np.linalg.norm(rgb - yellow, axis=-1) < 40
-    left, top = scene_to_pixel(plot.c2p(plot.x_range[0], plot.y_range[1]), width, height)
-    right, bottom = scene_to_pixel(plot.c2p(plot.x_range[1], plot.y_range[0]), width, height)
+    left, top = scene_to_pixel(plot.c2p(plot.x_range[0], plot.y_range[1]), WIDTH, HEIGHT)
+    right, bottom = scene_to_pixel(plot.c2p(plot.x_range[1], plot.y_range[0]), WIDTH, HEIGHT)
     columns = np.arange(int(np.ceil(left)) + 1, int(right) - 1)
     found, offsets = [], []
     for column in columns:
@@ -49,13 +88,44 @@ def test_final_output_lies_on_the_default_target():
         x = plot.x_range[0] + (column + 0.5 - left) / (right - left) * (plot.x_range[1] - plot.x_range[0])
         y = float(np.interp(x, trace.grid, trace.target))
         found.append(column)
-        offsets.append(abs(rows.mean() + 0.5 - scene_to_pixel(plot.c2p(x, y), width, height)[1]))
+        offsets.append(abs(rows.mean() + 0.5 - scene_to_pixel(plot.c2p(x, y), WIDTH, HEIGHT)[1]))
     # The output shows along the whole axis between the target's dashes (drawn on top,
     # they hide about half of a perfect fit) and sits on the target.
     assert len(found) > 0.35 * len(columns)
     assert np.diff(found).max() < 0.1 * len(columns)
     assert found[0] - columns[0] < 0.1 * len(columns) and columns[-1] - found[-1] < 0.1 * len(columns)
     assert max(offsets) < 3.0
+
+
+def shown_index(trace: netcore.Trace, panel: Panel) -> int:
+    """The trace frame whose step the panel's counter shows."""
+    return [f"{int(step):,}" for step in trace.steps].index(panel.step)
+
+
+def test_side_panel_follows_the_trace_during_the_replay(default_render):
+    frames, scene = default_render
+    trace, theme, chart = scene.trace, scene.theme, scene.loss_chart
+    assert len(scene.panels) == 2 * FPS  # one per frame of the replay
+    early, late = scene.panels[1], scene.panels[-1]
+    indices = [shown_index(trace, panel) for panel in (early, late)]
+    assert 0 < indices[0] < indices[1] <= len(trace) - 1
+    for k, panel in zip(indices, (early, late)):
+        for (layer, i, j), (color, width) in panel.edges.items():
+            w = trace.weights[layer][k][i, j]
+            assert color == ManimColor(theme.positive if w >= 0 else theme.negative)
+            assert width == pytest.approx(edge_width(w))
+        corners = np.vstack([panel.loss_points[::4], panel.loss_points[-1:]])
+        expected = [chart.c2p(step, loss) for step, loss in zip(trace.steps[: k + 1], trace.loss[: k + 1])]
+        np.testing.assert_allclose(corners, expected, atol=1e-9)
+        assert panel.loss == scene.loss_format.format(trace.loss[k])
+    assert early.edges != late.edges
+    # ...and the frames show it: the diagram, the chart and the counters are redrawn
+    first, last = frames[INTRO_FRAMES + 1], frames[INTRO_FRAMES + 2 * FPS - 1]
+    for part in (scene.diagram, chart.curve, scene.step_value, scene.loss_value):
+        (x0, y0), (x1, y1) = (scene_to_pixel(part.get_corner(c), WIDTH, HEIGHT) for c in ([-1, 1, 0], [1, -1, 0]))
+        region = np.s_[int(y0):int(np.ceil(y1)) + 1, int(x0):int(np.ceil(x1)) + 1, :3]
+        assert np.abs(first[region].astype(int) - last[region]).sum() > 0, f"{type(part).__name__} does not move"
+    assert scene.step_value.text == f"{int(trace.steps[-1]):,}"  # the replay ends on the last frame
 
 
 def test_frame_count_follows_duration_not_steps():
