@@ -100,24 +100,18 @@ def sweep(
     --------
     .. manim:: SweepExample
 
-        import numpy as np
         from manim import Scene
         from netcore import step_neuron
-        from scenes.mobjects import FunctionPlot, sweep
+        from scenes.mobjects import NetworkDiagram, sweep
         from scenes.theme import THEMES
 
         class SweepExample(Scene):
             def construct(self):
-                theme = THEMES["dark"]
-                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme)
-                xs = np.linspace(-3, 3, 121)
-                plot.add_curve("neuron", xs, step_neuron(0.0, steepness=1).predict(xs)[:, 0], theme.output)
-                self.add(plot)
-
-                def steepen(weight):
-                    plot.set_data("neuron", xs, step_neuron(0.0, steepness=weight).predict(xs)[:, 0])
-
-                sweep(self, 1.0, 30.0, steepen, 2.0, mobject=plot)
+                diagram = NetworkDiagram(step_neuron(0.0, steepness=0.5), THEMES["dark"], labels=True)
+                diagram.add_edge_label(0, 0, 0, "w", value=True)
+                self.add(diagram)
+                sweep(self, 0.5, 6.0, lambda w: diagram.set_data(step_neuron(0.0, steepness=w).params), 2.0,
+                      mobject=diagram)
     """
     def update(_: Mobject, alpha: float) -> None:
         # The arithmetic of a ValueTracker animated from start to end, so a replay
