@@ -145,7 +145,8 @@ class Workers(Protocol):
 
     count: int
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Any:
+        """Run ``fn(*args)`` on a worker; calls of higher ``priority`` start first where the workers can tell."""
 
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]: ...
 
@@ -179,7 +180,10 @@ def run_pieces(
             surveys[index] = workers.result(future)
             save_survey(keys[index], surveys[index])
     pieces = plan_pieces(jobs, surveys, workers.count)
-    futures = {workers.submit(piece_call, jobs[piece.job], piece.chunk, str(workdir)): piece for piece in pieces}
+    futures = {
+        workers.submit(piece_call, jobs[piece.job], piece.chunk, str(workdir), priority=len(pieces) - rank): piece
+        for rank, piece in enumerate(pieces)
+    }
     done: dict[Piece, PieceResult] = {}
     remaining = {index: sum(piece.job == index for piece in pieces) for index in range(len(jobs))}
     for future in workers.as_completed(futures):
@@ -209,7 +213,7 @@ class _Here:
 
     count = 1
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Future:
         future: Future = Future()
         future.set_result(fn(*args))
         return future
@@ -229,7 +233,8 @@ class _Processes:
         context = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupts)
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Future:
+        # The pool starts calls in the order they come, which is already costliest first.
         return self.pool.submit(_guarded, fn, *args)
 
     def as_completed(self, futures: Iterable[Future]) -> Iterator[Future]:

@@ -1,0 +1,122 @@
+"""Chunked rendering against whole scenes, as ratios measured in one run (prints, asserts nothing).
+
+    PYTHONPATH=. .venv/bin/python bench/bench_chunks.py              # 480p15 explainer, then UAT vs empty
+    PYTHONPATH=. .venv/bin/python bench/bench_chunks.py --hd         # also the 1080p60 explainer in 2 processes
+    PYTHONPATH=. .venv/bin/python bench/bench_chunks.py --surveys    # also each scene's survey vs its render
+
+1. The default explainer (title cards and sections, clips joined without
+   re-encoding): one process with whole scenes, two processes with whole scenes,
+   and two processes with pieces (surveys kept from a first, "cold" run), as wall
+   seconds per second of video and as speed-ups over one process.
+2. The uat scene against an empty scene of the same length at 480p15.
+3. ``--surveys``: what surveying each scene costs against rendering it.
+
+The machine may be shared: the load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import av
+from bench_render import LENGTH, Empty, EmptyOptions
+
+from scenes.cli.settings import QUALITIES
+from scenes.cli.story import story_jobs
+from scenes.output.chunks import survey
+from scenes.output.engine import run_chunked
+from scenes.output.render import render_scene, run_jobs
+from scenes.output.video import concat_videos
+from scenes.registry import scenes
+from scenes.story.title_card import TitleCard
+from scenes.story.universal_approximation import UniversalApproximation
+
+
+def video_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return float(container.duration) / av.time_base
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def explainer(quality: str, runner, processes: int) -> tuple[float, float]:
+    """Wall seconds to render and join the explainer, and the video's length."""
+    width, height, fps = QUALITIES[quality]
+    jobs = story_jobs(theme="dark", width=width, height=height, fps=fps)
+    with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:
+        start = time.perf_counter()
+        results = runner(jobs, work, processes=processes)
+        joined = Path(work) / "explainer.mp4"
+        concat_videos([result.movie for result in results], joined)
+        return time.perf_counter() - start, video_seconds(joined)
+
+
+def bench_explainer(quality: str, hd: bool) -> None:
+    label = {"l": "480p15", "h": "1080p60"}[quality]
+    print(f"1. explainer {label}: wall seconds per second of video ({load()})")
+    cases = [("1 process, whole scenes", run_jobs, 1), ("2 processes, whole scenes", run_jobs, 2),
+             ("2 processes, pieces (cold: surveys)", run_chunked, 2),
+             ("2 processes, pieces (surveys kept)", run_chunked, 2)]
+    if hd:
+        cases = cases[2:]
+    base = None
+    for name, runner, processes in cases:
+        wall, length = explainer(quality, runner, processes)
+        base = base or wall
+        print(f"   {name:38s} {wall:6.1f} s for {length:5.1f} s = {wall / length:5.2f} s/s   "
+              f"speed-up {base / wall:4.2f}x", flush=True)
+
+
+def bench_uat() -> None:
+    width, height, fps = QUALITIES["l"]
+    times = {}
+    with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:
+        for name, scene, options in (("uat", UniversalApproximation, None),
+                                     ("empty", Empty, EmptyOptions(seconds=LENGTH))):
+            start = time.perf_counter()
+            render_scene(scene, options, width=width, height=height, fps=fps, media_dir=Path(work) / name, video="mp4")
+            times[name] = time.perf_counter() - start
+    print(f"2. uat vs an empty scene of {LENGTH:g} s at 480p15 ({load()}): {times['uat']:.1f} s vs "
+          f"{times['empty']:.1f} s = {times['uat'] / times['empty']:.2f}x", flush=True)
+
+
+def bench_surveys(quality: str) -> None:
+    width, height, fps = QUALITIES[quality]
+    print(f"3. survey vs render per scene ({load()})")
+    for scene in [TitleCard, *scenes().values()]:
+        start = time.perf_counter()
+        plays = survey(scene, width=width, height=height, fps=fps)
+        surveyed = time.perf_counter() - start
+        with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:
+            start = time.perf_counter()
+            render_scene(scene, width=width, height=height, fps=fps, media_dir=work, video="mp4")
+            rendered = time.perf_counter() - start
+        frames = sum(play.frames for play in plays)
+        print(f"   {scene.__name__:24s} {len(plays):3d} plays {frames:5d} frames   survey {surveyed:5.1f} s   "
+              f"render {rendered:6.1f} s   {surveyed / rendered:4.2f}x", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--hd", action="store_true", help="also the 1080p60 explainer in 2 processes")
+    parser.add_argument("--surveys", action="store_true", help="also each scene's survey against its render")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="netreel-bench-cache-") as cache:
+        os.environ["NETREEL_CACHE_DIR"] = cache  # the cold run starts from an empty cache
+        bench_explainer("l", hd=False)
+        if args.hd:
+            bench_explainer("h", hd=True)
+    bench_uat()
+    if args.surveys:
+        bench_surveys("l")
+    print(f"done ({load()})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Pieces on a Dask cluster: the same files as a local run, retried when a worker dies."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import FadeIn, Square, Wait
+
+from scenes.base import NetreelScene, SceneOptions, option
+from scenes.output.render import Job, JobFailed, run_jobs, scene_path
+from scenes.story.superposition import Superposition
+from scenes.story.title_card import TitleCard, TitleCardOptions
+
+distributed = pytest.importorskip("distributed")
+from scenes.output.cluster import ClusterError, connect, run_on_cluster  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def job(scene, options=None, **files):
+    return Job(scene_path(scene), options, "dark", 96, 54, 3, **files)
+
+
+def pictures(store):
+    return [frame for frame, count in store.pictures() for _ in range(count)]
+
+
+@pytest.mark.slow
+def test_a_two_section_story_on_a_cluster_gives_the_frames_of_a_local_run(tmp_path, client):
+    files = dict(video="mp4", keep_frames=True)
+    jobs = [job(TitleCard, TitleCardOptions("Two sections", "on a cluster"), **files),
+            job(TitleCard, TitleCardOptions("One", "", 1, 2), **files), job(Superposition, **files),
+            job(TitleCard, TitleCardOptions("Two", "", 2, 2), png=True, **files)]
+    remote = run_on_cluster(jobs, tmp_path, client)
+    local = run_jobs(jobs, tmp_path, processes=1)
+    for ours, reference in zip(remote, local):
+        assert ours.movie.parent.parent == tmp_path and ours.movie.stat().st_size > 0
+        theirs, expected = pictures(ours.frames), pictures(reference.frames)
+        assert len(theirs) == len(expected) and all(np.array_equal(a, b) for a, b in zip(theirs, expected))
+    assert remote[-1].png.read_bytes() == local[-1].png.read_bytes()
+
+
+@dataclass
+class DiesOnceOptions(SceneOptions):
+    marker: str = option("", "file that says the worker died once already")
+
+
+class DiesOnce(NetreelScene):
+    """Kills its worker process the first time its second play is drawn."""
+
+    Options = DiesOnceOptions
+    name = "dies-once"
+
+    def construct(self):
+        self.play(FadeIn(Square()), run_time=1)
+        if not self.renderer.skip_animations and not os.path.exists(self.options.marker):
+            Path(self.options.marker).touch()
+            os._exit(1)
+        self.play(Wait(1))
+
+
+class Fails(NetreelScene):
+    name = "fails"
+
+    def construct(self):
+        self.play(Wait(1))
+        raise ValueError("this scene cannot be drawn")
+
+
+@pytest.mark.slow
+def test_a_piece_whose_worker_dies_runs_again_and_a_scene_error_comes_back_once(tmp_path, client):
+    marker = tmp_path / "died"
+    (result,) = run_on_cluster([job(DiesOnce, DiesOnceOptions(str(marker)), keep_frames=True)], tmp_path, client)
+    assert marker.exists() and len(result.frames) == 6
+    with pytest.raises(JobFailed, match="cannot be drawn"):
+        run_on_cluster([job(Fails, video="mp4")], tmp_path, client)
+
+
+def test_an_unreachable_scheduler_is_one_error_line(monkeypatch):
+    monkeypatch.setattr("scenes.output.cluster.CONNECT_SECONDS", 1)
+    with pytest.raises(ClusterError, match=r"--scheduler: cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'"):
+        connect("tcp://127.0.0.1:9")
+
+
+def test_dask_is_not_imported_without_a_scheduler():
+    code = ("import sys, scenes.cli, scenes.output.engine, scenes.output.render; "
+            "sys.exit(int(any(name.split('.')[0] in ('dask', 'distributed') for name in sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
