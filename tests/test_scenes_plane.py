@@ -2,14 +2,22 @@
 
 import numpy as np
 import pytest
-from manim import RIGHT, Group, ManimColor
+from manim import RIGHT, Group, ManimColor, config
 
+import netcore
 from scenes.base import NetreelScene
 from scenes.mobjects.contour import Contour, contour_lines
 from scenes.mobjects.heatmap import Heatmap, class_colors
 from scenes.mobjects.plane import PlaneView
-from scenes.mobjects.points import ClassPoints
+from scenes.mobjects.points import dot_layer
 from scenes.output.render import render_frames, scene_to_pixel
+from scenes.story.decision_boundary import (
+    SUCCESS_ACCURACY,
+    DecisionBoundary,
+    DecisionBoundaryOptions,
+    verdict,
+)
+from scenes.story.region_construction import INTERVAL, RegionConstruction, RegionConstructionOptions
 from scenes.theme import THEMES
 
 DARK = THEMES["dark"]
@@ -64,12 +72,29 @@ def test_contour_mobject_maps_grid_to_box_and_clears_when_nothing_crosses():
     assert len(line.points) == 0
 
 
-def test_class_points_split_by_label_and_reject_bad_labels():
-    dots = ClassPoints(np.array([[0, 0], [1, 1], [2, 0]]), np.array([0, 1, 1]), DARK, radius=0.1)
-    assert [len(part.get_subpaths()) for part in dots.classes] == [1, 2]
-    assert np.allclose(dots.classes[0].get_center(), 0, atol=1e-9)
+def test_dot_layer_covers_each_dot_with_its_colour_inside_an_outline():
+    red, green, white = np.eye(3)[0], np.eye(3)[1], np.ones(3)
+    alpha, color = dot_layer(np.array([[5.0, 5.0], [17.0, 5.0]]), np.array([red, green]), (11, 20), 3.0, 2.0, white)
+    assert alpha[5, 5] == 1 and np.allclose(color[5, 5], red) and np.allclose(color[5, 17], green)
+    assert alpha[5, 8] == 1 and np.allclose(color[5, 8], 0.5 * red + 0.5 * white)  # the fill's anti-aliased rim
+    assert alpha[5, 9] == 1 and np.allclose(color[5, 9], white)  # 4 pixels out: the outline
+    assert alpha[0, 0] == 0 and alpha[5, 11] == 0  # 6 pixels from both dots: past both rims
+    assert np.all((alpha >= 0) & (alpha <= 1)) and np.all(color <= alpha[..., None] + 1e-12)
     with pytest.raises(ValueError):
-        dots.set_data(np.zeros((2, 2)), np.array([0, 2]))
+        dot_layer(np.zeros((2, 2)), np.zeros((1, 3)), (4, 4), 1.0, 0.5, white)
+
+
+def test_points_are_drawn_into_the_heatmap_and_stay_over_new_data():
+    view = PlaneView(DARK, (-1, 1), (-1, 1), height=2.0, strength=1.0)
+    view.set_points(np.array([[0.5, 0.5], [-0.5, -0.5]]), np.array([1, 0]), radius=0.1)
+    view.set_data(np.full((4, 4), 0.5))  # the field fades to the background everywhere
+    heat = view.heatmap
+    for point, color in (([0.5, 0.5], DARK.positive), ([-0.5, -0.5], DARK.negative)):
+        column, row = np.rint(heat.to_blocks(view.c2p(point))[0]).astype(int)
+        assert np.allclose(heat.rgbas[row * heat.cols + column, :3] * 255, rgb(color), atol=1)
+    assert np.allclose(heat.rgbas[0, :3] * 255, rgb(DARK.background), atol=1)
+    with pytest.raises(ValueError):
+        view.set_points(np.zeros((2, 2)), np.array([0, 2]))
 
 
 def _tiles_scene(grid):
@@ -122,3 +147,173 @@ def test_heatmap_upsamples_bilinearly_and_checks_its_input():
         heat.upsample(np.zeros(4))
     with pytest.raises(ValueError):
         heat.set_data(ramp, 1.0, 1.0)
+
+
+# ---------------------------------------------------------------- boundary
+
+
+def _boundary(theme="dark", width=480, height=270, **changes):
+    scenes = []
+    options = DecisionBoundaryOptions(duration=1.0, **changes)
+    frames = render_frames(DecisionBoundary, options, theme, width=width, height=height, fps=2, scene_out=scenes)
+    return frames, scenes[0]
+
+
+def _ring_color(frame, centre, radius, width, height):
+    """Median colour of the pixels in a ring around a dot: the heatmap beside it, not the dot."""
+    column, row = scene_to_pixel(centre, width, height)
+    rows, columns = np.mgrid[0:height, 0:width]
+    distance = np.hypot(columns + 0.5 - column, rows + 0.5 - row)
+    scale = width / config.frame_width
+    ring = (distance > 1.6 * radius * scale) & (distance < 2.6 * radius * scale + 1)
+    return np.median(frame[ring][:, :3].astype(float), axis=0)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_xor_learns_and_the_heatmap_shows_each_class_colour_around_its_points(theme):
+    width, height = 480, 270
+    frames, scene = _boundary(theme, width, height)
+    trace = scene.trace
+    assert trace.accuracy[-1] >= SUCCESS_ACCURACY and scene.succeeded
+    colors = THEMES[theme]
+    assert scene.accuracy_value.slots[0].get_fill_color().to_hex().upper() == colors.accent.upper()
+    assert "classified correctly" in scene.caption.line.original_text.replace("\n", " ")
+    network = trace.network_at(-1)
+    output = network.predict(trace.x_train)[:, 0]
+    labels = trace.y_train[:, 0]
+    blue, orange = rgb(colors.positive), rgb(colors.negative)
+    checked = 0
+    for label_value, mine, other in ((1, blue, orange), (0, orange, blue)):
+        sure = np.nonzero((labels == label_value) & (np.abs(output - 0.5) > 0.4))[0][:5]
+        assert len(sure) == 5
+        for index in sure:
+            color = _ring_color(frames[-1], scene.plane.c2p(trace.x_train[index]), scene.plane.dot_radius, width, height)
+            # Nearer the point's own class colour than the other's, and far from the background.
+            assert np.linalg.norm(color - mine) < np.linalg.norm(color - other)
+            assert np.linalg.norm(color - rgb(colors.background)) > 60
+            checked += 1
+    assert checked == 10
+
+
+def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():
+    frames, scene = _boundary(data="spiral", layers=(2, 2, 1), steps=150)
+    accuracy = scene.trace.accuracy[-1]
+    assert accuracy < SUCCESS_ACCURACY and not scene.succeeded
+    theme = THEMES["dark"]
+    color = scene.accuracy_value.slots[0].get_fill_color().to_hex().upper()
+    assert color == theme.error.upper() and color != theme.accent.upper()
+    said = scene.caption.line.original_text.replace("\n", " ")
+    assert "did not manage" in said and "--layers" in said and f"{accuracy:.0%}"[:-1] in said
+
+
+def test_verdict_judges_from_the_accuracy_alone():
+    assert verdict(0.95, (2, 8, 1))[0] and verdict(1.0, (2, 8, 1))[0]
+    worked, said = verdict(0.949, (2, 8, 1))
+    assert not worked and "--layers 2,16,16,1" in said
+    assert "--layers 2,8,8,1" in verdict(0.6, (2, 2, 1))[1]
+    assert "--layers" not in verdict(0.6, (2, 16, 16, 16, 16, 1))[1]
+
+
+def test_replays_a_saved_trace_and_rejects_a_one_dimensional_one(tmp_path):
+    x, y = netcore.DATASETS["circle"](60, None, 1)
+    path = tmp_path / "circle.npz"
+    netcore.fit_points(x, y, layers=(2, 4, 1), activation="tanh", steps=100, lr=0.05, optimizer="adam",
+                       seed=1, frames=5).save(path)
+    frames, scene = _boundary(width=96, height=54, trace=str(path))
+    assert scene.trace.layer_sizes == (2, 4, 1) and len(scene.thumbnails) == 4
+    assert np.array_equal(scene.trace.x_train, x)
+    flat = tmp_path / "sine.npz"
+    netcore.fit_function("sine", neurons=3, steps=20, frames=3).save(flat)
+    with pytest.raises(ValueError, match="--trace: .* not a classification"):
+        DecisionBoundaryOptions(trace=str(flat)).validate()
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="--trace: "):
+        DecisionBoundaryOptions(trace=str(junk)).validate()
+
+
+def test_the_same_seed_gives_the_same_frames():
+    first = _boundary(width=96, height=54, steps=200, seed=3)[0]
+    assert np.array_equal(first, _boundary(width=96, height=54, steps=200, seed=3)[0])
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"layers": (3, 8, 1)}, "--layers 3,8,1: give 2 inputs"),
+        ({"layers": (2, 8, 2)}, "--layers 2,8,2: give 2 inputs"),
+        ({"layers": (2, 1)}, "--layers 2,1: give 2 inputs"),
+        ({"layers": (2, 8, 8, 8, 8, 8, 1)}, "--layers 2,8,8,8,8,8,1: give"),
+        ({"layers": (2, 17, 1)}, "--layers must be at most 16"),
+        ({"data": "lines"}, "--data must be one of xor, circle"),
+        ({"data": "/nonexistent/points.csv"}, "--data: no such file"),
+        ({"noise": 2.0}, "--noise must be at most"),
+        ({"noise": -0.5}, "--noise must be from 0"),
+        ({"points": 2}, "--points must be at least"),
+        ({"activation": "step"}, "--activation must be one of"),
+        ({"steps": 0}, "--steps must be at least 1"),
+        ({"lr": float("nan")}, "--lr must be a finite number"),
+        ({"trace": "/nonexistent/fit.npz"}, "--trace: no such file"),
+    ],
+)
+def test_bad_options_fail_before_rendering(changes, message):
+    options = DecisionBoundaryOptions(**changes)
+    with pytest.raises(ValueError, match=message) as error:
+        options.validate()
+    assert "\n" not in str(error.value)
+    with pytest.raises(ValueError, match=message):
+        render_frames(DecisionBoundary, options, width=32, height=18, fps=1)
+
+
+def test_a_bad_csv_names_the_flag_and_the_line(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n0,0,0\n1,oops,1\n")
+    with pytest.raises(ValueError, match="--data: .*line 3"):
+        DecisionBoundaryOptions(data=str(path)).validate()
+
+
+# ---------------------------------------------------------------- regions
+
+
+def test_regions_table_holds_netcores_errors_and_they_fall():
+    scenes = []
+    frames = render_frames(RegionConstruction, width=96, height=54, fps=2, scene_out=scenes)
+    assert frames[-1][..., :3].max() > 0
+    scene, options = scenes[0], RegionConstructionOptions()
+    shape = netcore.disc(options.radius)
+    expected = []
+    for n in options.counts:
+        network = netcore.towers(shape, n, INTERVAL)
+        expected.append((n, network.layer_sizes[2], netcore.coverage_error(network, shape, interval=INTERVAL)))
+    assert scene.errors == expected
+    errors = [error for _, _, error in expected]
+    assert all(later < earlier for earlier, later in zip(errors, errors[1:]))
+    shown = [[cell.original_text for cell in row] for row in scene.table.rows]
+    assert shown == [[f"{n} x {n}", f"{towers}", f"{error:.1%}"] for n, towers, error in expected]
+
+
+def test_regions_plateau_and_tower_labels_read_netcores_values():
+    scenes = []
+    render_frames(RegionConstruction, RegionConstructionOptions(counts=(3,)), width=96, height=54, fps=1,
+                  scene_out=scenes)
+    scene = scenes[0]
+    assert [tag.original_text for tag in scene.plateau_labels] == ["2", "1", "1", "0"]
+    assert [tag.original_text for tag in scene.tower_labels] == ["1", "0", "0", "0"]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"x_band": (0.5, -0.5)}, "--x-band needs LOW,HIGH"),
+        ({"y_band": (0.2, 0.2)}, "--y-band needs LOW,HIGH"),
+        ({"x_band": (-2.0, 0.5)}, "--x-band must be at least -1"),
+        ({"counts": ()}, "--counts needs 1 to 6"),
+        ({"counts": (0,)}, "--counts must be at least 1"),
+        ({"counts": (40,)}, "--counts must be at most 32"),
+        ({"counts": (2,), "radius": 0.2}, "--counts 2: no cell centre"),
+        ({"radius": 0.0}, "--radius must be at least"),
+    ],
+)
+def test_regions_bad_options_fail_before_rendering(changes, message):
+    with pytest.raises(ValueError, match=message):
+        render_frames(RegionConstruction, RegionConstructionOptions(**changes), width=32, height=18, fps=1)

@@ -19,8 +19,11 @@ from manim import Animation, ManimColor, PMobject, UpdateFromAlphaFunc, config
 
 from ..theme import Theme
 
-__all__ = ["Heatmap", "class_colors", "block_pixels"]
+__all__ = ["Heatmap", "class_colors", "color_rgb", "block_pixels"]
 
+#: Colour steps between the two class colours (through the background): finer than a
+#: frame's 8-bit channels can show over the blend's range.
+_LEVELS = 512
 #: Frame height (pixels) up to which a heatmap block is one pixel; above it blocks grow,
 #: so the camera writes about as many blocks at 1080p as at 540p (a smooth field
 #: loses nothing, and the point count sets the cost).
@@ -32,7 +35,8 @@ def block_pixels() -> int:
     return max(1, int(round(config.pixel_height / _FULL_RESOLUTION_LINES)))
 
 
-def _rgb(color: str) -> np.ndarray:
+def color_rgb(color: str) -> np.ndarray:
+    """A colour as RGB floats 0..1."""
     return np.array(ManimColor(color).to_rgb(), dtype=float)
 
 
@@ -41,9 +45,9 @@ def class_colors(values: np.ndarray, theme: Theme, strength: float = 1.0) -> np.
 
     ``strength`` is how far the extremes go from the background towards the class colour.
     """
-    background = _rgb(theme.background)
+    background = color_rgb(theme.background)
     reach = (2.0 * np.clip(values, 0.0, 1.0) - 1.0)[..., None]
-    toward = np.where(reach > 0, _rgb(theme.positive) - background, _rgb(theme.negative) - background)
+    toward = np.where(reach > 0, color_rgb(theme.positive) - background, color_rgb(theme.negative) - background)
     return background + strength * np.abs(reach) * toward
 
 
@@ -84,7 +88,7 @@ class Heatmap(PMobject):
         super().__init__(stroke_width=self.block, **kwargs)
         self.theme = theme
         self.strength = strength
-        self.opacity = 1.0
+        self.opacity = self.overlay_opacity = 1.0
         step = self.block * config.frame_width / config.pixel_width
         self.cols, self.rows = max(2, int(round(width / step))), max(2, int(round(height / step)))
         # The camera paints each point's pixel and the block right of and below it,
@@ -100,7 +104,33 @@ class Heatmap(PMobject):
         self._weights: dict[tuple[int, int], tuple] = {}
         self.values = np.full((self.rows, self.cols), 0.5)
         self.rgbas = np.ones((len(self.points), 4))
+        self._table = None
+        self._overlay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._paint()
+
+    @property
+    def step(self) -> float:
+        """Side of one block, scene units."""
+        return self.box_width / self.cols
+
+    def to_blocks(self, points: np.ndarray) -> np.ndarray:
+        """``(column, row)`` of scene points in blocks, row 0 at the top; block (c, r) is centred on (c, r)."""
+        lower, upper = self.box_corners()
+        points = np.asarray(points, dtype=float).reshape(-1, 3)
+        return np.column_stack([points[:, 0] - lower[0], upper[1] - points[:, 1]]) / self.step - 0.5
+
+    def set_overlay(self, alpha: np.ndarray, premultiplied: np.ndarray) -> Heatmap:
+        """Lay an image (coverage ``(rows, cols)``, colour times coverage ``(rows, cols, 3)``) over the field.
+
+        It stays on top of every later :meth:`set_data` (see :func:`~scenes.mobjects.points.dot_layer`).
+        """
+        alpha = np.asarray(alpha, dtype=float).reshape(-1)
+        if alpha.size != self.rows * self.cols:
+            raise ValueError(f"an overlay must be {self.rows} x {self.cols} blocks, got {alpha.size} values")
+        covered = np.nonzero(alpha)[0]
+        self._overlay = (covered, alpha[covered, None], np.asarray(premultiplied, dtype=float).reshape(-1, 3)[covered])
+        self._paint()
+        return self
 
     def box_corners(self) -> tuple[np.ndarray, np.ndarray]:
         """Scene points of the box's bottom-left and top-right corners."""
@@ -129,22 +159,36 @@ class Heatmap(PMobject):
         self._paint()
         return self
 
-    def set_strength(self, opacity: float) -> Heatmap:
-        """Blend the whole field towards the background (0: invisible, 1: full colour)."""
-        self.opacity = float(opacity)
+    def set_strength(self, field: float, overlay: float | None = None) -> Heatmap:
+        """Blend the field and its overlay (by default as much) towards the background (0: gone, 1: full)."""
+        self.opacity = float(field)
+        self.overlay_opacity = self.opacity if overlay is None else float(overlay)
+        self._table = None
         self._paint()
         return self
 
-    def appear(self, run_time: float = 1.0) -> Animation:
-        """The field fading in from the background (Manim's fades would change its alpha, not its colour)."""
-        return UpdateFromAlphaFunc(self, lambda mobject, alpha: mobject.set_strength(alpha), run_time=run_time)
+    def appear(self, run_time: float = 1.0, *, field: bool = True, overlay: bool = True) -> Animation:
+        """The field and/or the overlay fading in (Manim's fades would change the alpha, not the colour)."""
+        start = (self.opacity, self.overlay_opacity)
+
+        def fade(mobject: Heatmap, alpha: float) -> None:
+            mobject.set_strength(alpha if field else start[0], alpha if overlay else start[1])
+
+        return UpdateFromAlphaFunc(self, fade, run_time=run_time)
 
     def _paint(self) -> None:
         self.snap()
-        # Opaque, blended over the background here: the camera copies these values into
-        # the frame as they are, without compositing.
-        self.rgbas[:, :3] = class_colors(self.values, self.theme, self.strength * self.opacity).reshape(-1, 3)
-        self.rgbas[:, 3] = 1.0
+        if self._table is None:
+            # Opaque, blended over the background here: the camera copies these values
+            # into the frame as they are, without compositing.
+            colors = class_colors(np.linspace(0.0, 1.0, _LEVELS), self.theme, self.strength * self.opacity)
+            self._table = np.column_stack([colors, np.ones(_LEVELS)])
+        levels = np.clip(self.values.reshape(-1) * (_LEVELS - 1) + 0.5, 0, _LEVELS - 1).astype(np.intp)
+        np.take(self._table, levels, axis=0, out=self.rgbas)
+        if self._overlay is not None:
+            covered, alpha, premultiplied = self._overlay
+            shown = self.overlay_opacity
+            self.rgbas[covered, :3] = self.rgbas[covered, :3] * (1.0 - shown * alpha) + shown * premultiplied
 
     def snap(self) -> Heatmap:
         """Move the blocks onto pixel centres (by under a pixel), so rounding never opens or doubles a line of pixels."""

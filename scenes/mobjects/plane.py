@@ -15,7 +15,8 @@ from manim import DOWN, LEFT, Group, Rectangle
 from ..text import markup
 from ..theme import Theme
 from .contour import Contour
-from .heatmap import Heatmap
+from .heatmap import Heatmap, color_rgb
+from .points import dot_layer
 
 __all__ = ["PlaneView"]
 
@@ -85,6 +86,24 @@ class PlaneView(Group):
         high = np.array([self.x1_range[1], self.x2_range[1]])
         xy = lower[:2] + (points - low) / (high - low) * (upper[:2] - lower[:2])
         return np.concatenate([xy, np.zeros((*xy.shape[:-1], 1))], axis=-1)
+
+    def set_points(self, points: np.ndarray, labels: np.ndarray, radius: float = 0.06, outline: float = 0.02) -> PlaneView:
+        """Draw labelled points (class 0 ``theme.negative``, class 1 ``theme.positive``) into the heatmap.
+
+        ``points`` ``(n, 2)`` in data coordinates, ``labels`` 0 or 1; ``radius`` and the
+        outline (in the background colour) in scene units.
+        """
+        labels = np.asarray(labels).reshape(-1)
+        if len(labels) != len(points) or not np.all((labels == 0) | (labels == 1)):
+            raise ValueError("labels must be one 0 or 1 per point")
+        self.dot_radius = radius
+        heat = self.heatmap
+        palette = np.array([color_rgb(self.theme.negative), color_rgb(self.theme.positive)])
+        heat.set_overlay(*dot_layer(
+            heat.to_blocks(self.c2p(points)), palette[labels.astype(int)], (heat.rows, heat.cols),
+            radius / heat.step, outline / heat.step, color_rgb(self.theme.background),
+        ))
+        return self
 
     def set_data(self, grid: np.ndarray, low: float = 0.0, high: float = 1.0, level: float | None = None) -> PlaneView:
         """Show ``grid`` (row 0 at ``x2`` low) as the heatmap and its ``level`` line (default: the middle)."""

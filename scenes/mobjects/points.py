@@ -1,61 +1,63 @@
-"""Labelled points on the plane: class 0 in the theme's orange, class 1 in its blue.
+"""Labelled points drawn into a heatmap's raster: outlined, anti-aliased dots as one layer.
 
-Each class is one ``VMobject`` whose subpaths are all its dots, so hundreds of points
-cost the renderer two mobjects, not hundreds.
+Points sit on top of a field that changes every frame, so as vector dots Manim would
+redraw them with Cairo every frame (stroked, 200 dots cost more than the heatmap
+itself). Their pixels never change, though: :func:`dot_layer` computes their coverage
+and colour once, and :meth:`~scenes.mobjects.heatmap.Heatmap.set_overlay` lays the layer
+over the field at every repaint for the price of one blend.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import Circle, VGroup, VMobject
 
-from ..theme import Theme
-
-__all__ = ["ClassPoints"]
+__all__ = ["dot_layer"]
 
 
-class ClassPoints(VGroup):
-    """Dots at scene positions, coloured by a 0/1 label.
+def dot_layer(
+    centres: np.ndarray,
+    colors: np.ndarray,
+    shape: tuple[int, int],
+    radius: float,
+    outline: float,
+    outline_color: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dots with an outline as an image of ``shape`` (rows, cols), later dots over earlier ones.
 
     Parameters
     ----------
-    positions : ``(n, 3)`` scene points (or ``(n, 2)``).
-    labels : ``(n,)`` or ``(n, 1)`` values 0 or 1.
-    theme : class 0 is ``theme.negative``, class 1 ``theme.positive``; outlines in ``theme.background``.
-    radius : dot radius, scene units.
+    centres : ``(n, 2)`` dot centres as ``(column, row)`` in pixels of the image, row 0 at
+        the top; pixel ``(c, r)`` has its centre at ``(c, r)``.
+    colors : ``(n, 3)`` RGB fill of each dot, 0..1.
+    radius, outline : the fill's radius and the outline's width, in pixels.
+    outline_color : RGB of the outline.
 
-    Attributes
-    ----------
-    classes : the two VMobjects, class 0 then class 1.
+    Returns
+    -------
+    alpha, premultiplied : coverage ``(rows, cols)`` and colour times coverage ``(rows, cols, 3)``;
+        laid over an image ``rgb`` as ``rgb * (1 - alpha) + premultiplied``.
     """
-
-    def __init__(
-        self, positions: np.ndarray, labels: np.ndarray, theme: Theme, *, radius: float = 0.06, **kwargs
-    ) -> None:
-        self.theme = theme
-        self.radius = radius
-        self.classes = [
-            VMobject(fill_color=color, fill_opacity=1, stroke_color=theme.background, stroke_width=1.5)
-            for color in (theme.negative, theme.positive)
-        ]
-        super().__init__(*self.classes, **kwargs)
-        self._circle = Circle(radius=radius).points
-        self.set_data(positions, labels)
-
-    def set_data(self, positions: np.ndarray, labels: np.ndarray) -> ClassPoints:
-        """Move the dots to ``positions`` with ``labels``."""
-        positions = np.asarray(positions, dtype=float)
-        if positions.ndim != 2 or positions.shape[1] not in (2, 3):
-            raise ValueError(f"positions must have shape (n, 2) or (n, 3), got {positions.shape}")
-        if positions.shape[1] == 2:
-            positions = np.column_stack([positions, np.zeros(len(positions))])
-        labels = np.asarray(labels).reshape(-1)
-        if len(labels) != len(positions) or not np.all((labels == 0) | (labels == 1)):
-            raise ValueError("labels must be one 0 or 1 per position")
-        for value, dots in enumerate(self.classes):
-            centres = positions[labels == value]
-            if len(centres):
-                dots.set_points((centres[:, None, :] + self._circle[None]).reshape(-1, 3))
-            else:
-                dots.clear_points()
-        return self
+    centres = np.asarray(centres, dtype=float).reshape(-1, 2)
+    colors = np.asarray(colors, dtype=float).reshape(-1, 3)
+    if len(centres) != len(colors):
+        raise ValueError(f"one colour per dot: {len(centres)} centres, {len(colors)} colours")
+    rows, cols = shape
+    alpha = np.zeros(shape)
+    premultiplied = np.zeros((*shape, 3))
+    reach = int(np.ceil(radius + outline + 1))
+    offsets = np.arange(-reach, reach + 1)
+    for (x, y), color in zip(centres, colors):
+        ys = offsets + int(round(y))
+        xs = offsets + int(round(x))
+        ys, xs = ys[(ys >= 0) & (ys < rows)], xs[(xs >= 0) & (xs < cols)]
+        if not len(ys) or not len(xs):
+            continue
+        distance = np.hypot(xs[None, :] - x, ys[:, None] - y)
+        # Coverage of a pixel by a disc, anti-aliased over one pixel at its rim.
+        outer = np.clip(radius + outline + 0.5 - distance, 0.0, 1.0)
+        inner = np.clip(radius + 0.5 - distance, 0.0, 1.0)
+        dot = (outer - inner)[..., None] * outline_color + inner[..., None] * color
+        window = np.ix_(ys, xs)
+        premultiplied[window] = dot + premultiplied[window] * (1.0 - outer)[..., None]
+        alpha[window] = outer + alpha[window] * (1.0 - outer)
+    return alpha, premultiplied
