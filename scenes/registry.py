@@ -20,6 +20,8 @@ SCENE_PATHS: tuple[str, ...] = (
     "scenes.story.superposition:Superposition",
     "scenes.story.bump_construction:BumpConstruction",
     "scenes.story.universal_approximation:UniversalApproximation",
+    "scenes.story.region_construction:RegionConstruction",
+    "scenes.story.decision_boundary:DecisionBoundary",
     "scenes.story.backprop.scene:Backpropagation",
 )
 

@@ -20,7 +20,7 @@ from scenes.cli import main
 from scenes.cli.options import TupleShape
 from scenes.output.render import JobFailed, JobResult
 
-STORY = ("neuron", "function", "superposition", "bumps", "uat", "backprop")
+STORY = ("neuron", "function", "superposition", "bumps", "uat", "regions", "boundary", "backprop")
 
 
 @pytest.fixture
@@ -328,11 +328,11 @@ def test_explainer_plan(tiny_story, workdir, captured, monkeypatch):
     result = run("explainer", "--gifs", "-q", "l", "--seed", "5")
     assert result.exit_code == 0, result.output
     scenes_ = [job.scene.split(":")[1] for job in captured]
-    assert scenes_[0] == "TitleCard" and scenes_[1::2] == ["TitleCard"] * 6
+    assert scenes_[0] == "TitleCard" and scenes_[1::2] == ["TitleCard"] * len(STORY)
     assert scenes_[2::2] == [f"Tiny_{name}" for name in STORY]
-    assert [job.options.number for job in captured[1::2]] == [1, 2, 3, 4, 5, 6]
+    assert [job.options.number for job in captured[1::2]] == list(range(1, len(STORY) + 1))
     assert all(job.options.seed == 5 for job in captured[2::2])
-    assert len(joined) == 13
+    assert len(joined) == 2 * len(STORY) + 1
     assert files(workdir) == sorted(
         ["renders/explainer.mp4"] + [f"renders/explainer-{i}-{name}.gif" for i, name in enumerate(STORY, 1)]
     )

@@ -35,6 +35,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("superposition", "Two neurons, one network", "weights scale each step; the output adds them"),
     Section("bumps", "Bumps build anything", "two steep neurons make a bump; bumps draw curves"),
     Section("uat", "Learning the bumps", "gradient descent finds the weights by itself"),
+    Section("regions", "In two dimensions", "stripes cross into towers; towers cover any shape"),
+    Section("boundary", "Learning a boundary", "a network bends its 0.5 line around two classes"),
     Section("backprop", "Backpropagation", "how each weight learns its share of the error"),
 )
 
