@@ -1,6 +1,7 @@
 """Chunks: a scene rendered as ranges of its animations, joined, is the one-process render."""
 
 import multiprocessing
+import queue
 import time
 
 import av
@@ -13,6 +14,7 @@ from manim import FadeIn, Square, Wait
 from scenes.base import NetreelScene
 from scenes.output.chunks import WHOLE, Chunk, Play, chunk_cost, plan, render_chunk, split, survey
 from scenes.output.engine import run_chunked
+from scenes.output.progress import FrameReporter
 from scenes.output.render import Job, JobFailed, render_frames, run_jobs, scene_path
 from scenes.output.video import concat_videos
 from scenes.registry import scenes
@@ -172,3 +174,11 @@ def test_ctrl_c_with_pieces_in_flight_stops_every_worker(tmp_path, cache):
     with pytest.raises(KeyboardInterrupt):
         run_chunked(jobs_of(TitleCard, TitleCard, TitleCard, video="mp4"), tmp_path, processes=2, on_done=interrupt)
     assert multiprocessing.active_children() == []
+
+
+def test_pieces_count_their_frames_for_the_progress_display(tmp_path, cache):
+    reports = queue.Queue()
+    (result,) = run_chunked(jobs_of(TitleCard, keep_frames=True), tmp_path,
+                            reporter=lambda index: FrameReporter(reports, index, every=0))
+    counted = [reports.get_nowait() for _ in range(reports.qsize())]
+    assert {clip for clip, _ in counted} == {0} and sum(n for _, n in counted) == len(result.frames)

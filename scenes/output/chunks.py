@@ -34,7 +34,7 @@ from ..theme import Theme
 from .render import FrameSink, _SinkWriter, manim_settings
 
 __all__ = [
-    "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "frame_seconds", "render_chunk",
+    "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "seed_randomness", "frame_seconds", "render_chunk",
 ]
 
 
@@ -122,7 +122,8 @@ def _frames(duration: float, frozen: bool) -> int:
     return len(np.arange(0, duration, step))  # Scene.get_time_progression
 
 
-def _seed(seed: int) -> None:
+def seed_randomness(seed: int) -> None:
+    """Seed Python's and numpy's global generators, as every render of a job does first."""
     random.seed(seed)
     np.random.seed(seed)
 
@@ -146,7 +147,7 @@ def survey(
         settings = manim_settings(width, height, fps, media_dir)
         settings["format"] = "none"
         with tempconfig(settings):
-            _seed(seed)
+            seed_randomness(seed)
             renderer = _SurveyRenderer()
             scene_class(options, theme, renderer=renderer).render()
     return renderer.plays
@@ -284,7 +285,7 @@ def render_chunk(
     settings.update(chunk.settings())
     writer = SceneFileWriter if sink is None else type("SinkWriter", (_SinkWriter,), {"sink": staticmethod(sink)})
     with tempconfig(settings):
-        _seed(seed)
+        seed_randomness(seed)
         scene = scene_class(options, theme, renderer=_ChunkRenderer(file_writer_class=writer))
         scene.render()
         movie = scene.renderer.file_writer.movie_file_path if video else None

@@ -77,8 +77,11 @@ def _on_worker(call: Callable[..., Any], *args: Any) -> Any:
             return _Failure(type(error).__name__, str(error))
 
 
-def _render_remote(job: Job, chunk: Chunk, _client_workdir: str) -> _Clip:
-    """:func:`~scenes.output.engine.render_piece` in a folder of the worker's own, the clip as bytes."""
+def _render_remote(job: Job, chunk: Chunk, _client_workdir: str, _report: None) -> _Clip:
+    """:func:`~scenes.output.engine.render_piece` in a folder of the worker's own, the clip as bytes.
+
+    (Frames are not counted as they are drawn: progress follows finished pieces.)
+    """
     with tempfile.TemporaryDirectory(prefix="netreel-worker-") as workdir:
         piece = render_piece(job, chunk, workdir)
         movie = piece.movie.read_bytes() if piece.movie is not None else None

@@ -24,7 +24,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..text import Cue
-from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan, render_chunk, survey
+from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan, render_chunk, seed_randomness, survey
+from .progress import FrameReporter
 from .render import Job, JobFailed, JobResult, _ignore_interrupts, render_scene
 from .scene_import import import_scene
 from .survey_cache import load_survey, save_survey, survey_key
@@ -74,24 +75,33 @@ def survey_job(job: Job) -> list[Play]:
                   width=job.width, height=job.height, fps=job.fps, seed=job.seed)
 
 
-def render_piece(job: Job, chunk: Chunk, workdir: str | Path) -> PieceResult:
+def render_piece(job: Job, chunk: Chunk, workdir: str | Path, report: FrameReporter | None = None) -> PieceResult:
     """Render ``chunk`` of ``job`` in this process, its clip in a new folder inside ``workdir``.
 
-    The last frame comes back only from a job's last chunk, and only when the job
-    makes a still of it.
+    ``report`` counts the frames drawn (progress from a worker). The last frame
+    comes back only from a job's last chunk, and only when the job makes a still of it.
     """
     folder = Path(tempfile.mkdtemp(prefix="piece-", dir=workdir))
     scene = import_scene(job.scene)
     if _still_only(job):
         # Only the last frame is wanted: Manim skips every animation.
+        seed_randomness(job.seed)
         rendered = render_scene(scene, job.options, job.theme, width=job.width, height=job.height,
                                 fps=job.fps, media_dir=folder, still=True)
         return PieceResult(last_frame=rendered.last_frame)
     frames = FrameStore(job.fps) if _keeps_frames(job) else None
+    sinks = [sink for sink in (frames.add if frames is not None else None, report) if sink is not None]
+
+    def sink(frame: np.ndarray, repeat: int) -> None:
+        for each in sinks:
+            each(frame, repeat)
+
     rendered = render_chunk(
         scene, job.options, job.theme, chunk, width=job.width, height=job.height, fps=job.fps,
-        media_dir=folder, seed=job.seed, video=job.video, sink=frames.add if frames is not None else None,
+        media_dir=folder, seed=job.seed, video=job.video, sink=sink if sinks else None,
     )
+    if report is not None:
+        report.flush()
     last = job.png and chunk.last is None
     return PieceResult(rendered.movie, frames, rendered.last_frame if last else None, rendered.cues)
 
@@ -159,14 +169,16 @@ def run_pieces(
     workers: Workers,
     *,
     survey_call: Callable[[Job], list[Play]] = survey_job,
-    piece_call: Callable[[Job, Chunk, str], PieceResult] | None = None,
+    piece_call: Callable[..., PieceResult] | None = None,
+    reporter: Callable[[int], FrameReporter] | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> list[JobResult]:
     """Survey (unless kept), plan, render every piece on ``workers`` and join each job's pieces.
 
     Results come back in the order of ``jobs``; ``on_done(index)`` is called as
-    each job's last piece comes in. ``piece_call(job, chunk, workdir)`` renders a
-    piece on a worker (default :func:`render_piece`).
+    each job's last piece comes in. ``piece_call(job, chunk, workdir, report)``
+    renders a piece on a worker (default :func:`render_piece`); ``reporter(index)``
+    gives the frame counter of job ``index``'s pieces (progress), if any.
     """
     piece_call = piece_call or render_piece
     surveys: list[list[Play] | None] = [None] * len(jobs)
@@ -181,7 +193,8 @@ def run_pieces(
             save_survey(keys[index], surveys[index])
     pieces = plan_pieces(jobs, surveys, workers.count)
     futures = {
-        workers.submit(piece_call, jobs[piece.job], piece.chunk, str(workdir), priority=len(pieces) - rank): piece
+        workers.submit(piece_call, jobs[piece.job], piece.chunk, str(workdir),
+                       reporter(piece.job) if reporter else None, priority=len(pieces) - rank): piece
         for rank, piece in enumerate(pieces)
     }
     done: dict[Piece, PieceResult] = {}
@@ -254,18 +267,19 @@ def run_chunked(
     workdir: str | Path,
     *,
     processes: int = 1,
+    reporter: Callable[[int], FrameReporter] | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> list[JobResult]:
     """Run ``jobs`` here (one process: each scene whole) or as pieces in ``processes`` worker processes.
 
     A failure or Ctrl-C stops every worker at once; a worker's ValueError comes
-    back as :class:`~scenes.output.render.JobFailed`.
+    back as :class:`~scenes.output.render.JobFailed`. ``reporter`` as in :func:`run_pieces`.
     """
     if processes <= 1:
-        return run_pieces(jobs, workdir, _Here(), on_done=on_done)
+        return run_pieces(jobs, workdir, _Here(), reporter=reporter, on_done=on_done)
     workers = _Processes(processes)
     try:
-        return run_pieces(jobs, workdir, workers, on_done=on_done)
+        return run_pieces(jobs, workdir, workers, reporter=reporter, on_done=on_done)
     except BaseException:
         workers.stop()
         raise
