@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from manim import RIGHT, Group, ManimColor, config
 
 import netcore
 from scenes.base import NetreelScene
+from scenes.cli import main
 from scenes.mobjects.contour import Contour, contour_lines
 from scenes.mobjects.heatmap import Heatmap, class_colors
 from scenes.mobjects.plane import PlaneView
@@ -317,3 +319,44 @@ def test_regions_plateau_and_tower_labels_read_netcores_values():
 def test_regions_bad_options_fail_before_rendering(changes, message):
     with pytest.raises(ValueError, match=message):
         render_frames(RegionConstruction, RegionConstructionOptions(**changes), width=32, height=18, fps=1)
+
+
+# ---------------------------------------------------------------- netreel trace --data
+
+
+def _netreel(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_trace_data_saves_a_classification_the_boundary_scene_replays(tmp_path):
+    path = tmp_path / "moons.npz"
+    result = _netreel("trace", "--data", "moons", "--layers", "2,6,1", "--points", "80", "--noise", "0.1",
+                      "--steps", "200", "--frames", "6", "--seed", "2", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert "final accuracy" in result.output
+    trace = netcore.Trace.load(path)
+    x, y = netcore.DATASETS["moons"](80, 0.1, 2)
+    assert trace.layer_sizes == (2, 6, 1) and len(trace) == 6 and np.array_equal(trace.x_train, x)
+    expected = netcore.fit_points(x, y, layers=(2, 6, 1), steps=200, seed=2, frames=6)
+    assert np.array_equal(trace.accuracy, expected.accuracy) and np.array_equal(trace.loss, expected.loss)
+    scene = _boundary(width=96, height=54, trace=str(path))[1]
+    assert np.array_equal(scene.trace.weights[0], trace.weights[0])
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("--data", "xor", "--layers", "2,8,2"), "--layers 2,8,2"),
+        (("--data", "rings"), "--data must be one of"),
+        (("--data", "xor", "--noise", "3"), "--noise must be at most"),
+        (("--data", "xor", "--points", "1"), "--points must be at least"),
+        (("--layers", "2,8,1"), "go with --data"),
+        (("--data", "xor", "--target", "sine"), "go with --data"),
+    ],
+)
+def test_trace_data_bad_flags_are_one_error_line_and_no_file(tmp_path, args, fragment):
+    path = tmp_path / "t.npz"
+    result = _netreel("trace", *args, "-o", str(path))
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: ") and fragment in lines[0]
+    assert not path.exists()

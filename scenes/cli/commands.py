@@ -200,19 +200,26 @@ def _netcore_defaults() -> dict[str, Any]:
 @click.option("--target", help="Function to learn: an expression in x (sin, exp, abs, pi, ...) or a preset "
               "(sine, bump, abs, sawtooth, wiggly, step).  [default: wiggly]")
 @click.option("--neurons", type=click.IntRange(1, 1000), help="Hidden neurons.  [default: 12]")
-@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
-              show_default=True, help="Hidden activation.")
+@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]),
+              help="Hidden activation.  [default: sigmoid; with --data: tanh]")
 @click.option("--steps", type=click.IntRange(1, 10_000_000), help="Training steps.  [default: 8000]")
 @click.option("--lr", type=float, help="Learning rate, above 0.  [default: 0.05]")
 @click.option("--optimizer", type=click.Choice(["adam", "momentum", "sgd"]), default="adam", show_default=True)
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Initial weights.")
 @click.option("--frames", type=click.IntRange(2, 100_000), help="Training steps recorded.  [default: 120]")
 @click.option("--interval", default="-1,1", show_default=True, help='x range trained on: "LOW,HIGH".')
+@click.option("--data", help="Classify points instead (replay: netreel render boundary --trace FILE): a data set "
+              "(xor, circle, moons, spiral, blobs) or a CSV file of x1,x2,label.")
+@click.option("--layers", help='With --data: layer sizes, e.g. "2,8,8,1".  [default: the data set\'s own]')
+@click.option("--points", type=int, help="With --data: points in the data set.  [default: 200]")
+@click.option("--noise", type=float, help="With --data: noise of the data set.  [default: the data set's own]")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("renders/trace.npz"),
               show_default=True, help="Trace file (.npz).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, interval, output, quiet) -> None:
-    """Train a network on a function and save its Trace (replay: netreel render uat --trace FILE)."""
+def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, interval, data, layers, points, noise,
+          output, quiet) -> None:
+    """Train a network on a function, or on points with --data, and save its Trace (replay: netreel render uat
+    --trace FILE, or boundary)."""
     import netcore
 
     settings = {**_netcore_defaults(), **{
@@ -224,6 +231,13 @@ def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, inter
         raise NetreelError(f"--lr must be a finite number above 0; got {settings['lr']:g}")
     if output.suffix != ".npz":
         raise NetreelError(f"--output must end with .npz; got {str(output)!r}")
+    if data is not None or any(value is not None for value in (layers, points, noise)):
+        if data is None or target is not None or neurons is not None:
+            raise NetreelError("--layers, --points and --noise go with --data; --target and --neurons without it")
+        given = dict(data=data, layers=layers, points=points, noise=noise, activation=activation, steps=steps, lr=lr,
+                     optimizer=optimizer)
+        return _trace_points(given, seed, frames or netcore.DEFAULT_FRAMES, output, quiet)
+    activation = activation or "sigmoid"
     try:
         netcore.parse_target(settings["target"])
     except netcore.TargetError as error:
@@ -240,6 +254,28 @@ def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, inter
         click.echo(
             f"{output}  {format_size(output.stat().st_size)}  "
             f"({len(result)} frames over {settings['steps']} steps, final loss {float(result.loss[-1]):.3g})"
+        )
+
+
+def _trace_points(given: dict[str, Any], seed: int, frames: int, output: Path, quiet: bool) -> None:
+    """``trace --data``: the boundary scene's options check the flags, then netcore classifies the points."""
+    import netcore
+
+    options = build_options(find_scene("boundary"), {k: v for k, v in given.items() if v is not None}, seed)
+    x, y = options.dataset()
+    check_writable(output)
+    try:
+        result = netcore.fit_points(
+            x, y, layers=options.network_layers(), activation=options.activation, steps=options.steps,
+            lr=options.lr, optimizer=options.optimizer, seed=options.seed, frames=frames,
+        )
+    except ValueError as error:
+        raise NetreelError(explain(error) or one_line(error)) from None
+    result.save(output)
+    if not quiet:
+        click.echo(
+            f"{output}  {format_size(output.stat().st_size)}  ({len(result)} frames over {options.steps} steps, "
+            f"final accuracy {float(result.accuracy[-1]):.1%})"
         )
 
 
