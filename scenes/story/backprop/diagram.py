@@ -156,20 +156,20 @@ class BackpropDiagram(NetworkDiagram):
 
     Examples
     --------
-    The network takes its first SGD step, every number ticking::
+    .. manim:: BackpropDiagramExample
 
-        from manim import FadeIn, VGroup
-        from scenes.base import NetreelScene
+        from manim import FadeIn, Scene, VGroup
         from scenes.story.backprop.diagram import BackpropDiagram
         from scenes.story.backprop.numbers import backprop_numbers
+        from scenes.theme import THEMES
 
-        class BackpropDiagramExample(NetreelScene):
+        class BackpropDiagramExample(Scene):
             def construct(self):
                 numbers = backprop_numbers((1, 2, 1), [0.5], [1.5], lr=0.1, steps=2, seed=0)
-                d = BackpropDiagram(numbers, self.theme)
+                d = BackpropDiagram(numbers, THEMES["dark"])
                 values = [*d.weight_values.values(), *d.a_values.values(), *d.z_values.values()]
                 self.play(FadeIn(d), FadeIn(VGroup(*values, d.tags, d.loss_value)))
-                self.play(d.tween(0, 1), run_time=2)
+                self.play(d.tween(0, 1), run_time=2)  # the first SGD step, every number ticking
     """
 
     def __init__(

@@ -83,17 +83,17 @@ class FormulaPanel(VGroup):
 
     Examples
     --------
-    The chain-rule panel for a weight of a small network::
+    .. manim:: FormulaPanelExample
 
-        from manim import FadeIn, LaggedStart
-        from scenes.base import NetreelScene
+        from manim import FadeIn, LaggedStart, Scene
         from scenes.story.backprop.numbers import backprop_numbers
         from scenes.story.backprop.panel import FormulaPanel
+        from scenes.theme import THEMES
 
-        class FormulaPanelExample(NetreelScene):
+        class FormulaPanelExample(Scene):
             def construct(self):
                 numbers = backprop_numbers((1, 2, 1), [0.5], [1.5], lr=0.1, steps=1, seed=0)
-                panel = FormulaPanel.chain_rule(numbers, self.theme, corner=(-3, 2, 0))
+                panel = FormulaPanel.chain_rule(numbers, THEMES["dark"], corner=(-3, 2, 0))
                 self.play(LaggedStart(*(FadeIn(row) for row in panel), lag_ratio=0.3))
     """
 

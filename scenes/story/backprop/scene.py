@@ -25,7 +25,12 @@ from netcore import TrainingDiverged
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.story.backprop.diagram import BackpropDiagram, ValueLabel, indicate
-from scenes.story.backprop.numbers import LOSS_DECIMALS, BackpropNumbers, backprop_numbers, shown
+from scenes.story.backprop.numbers import (
+    LOSS_DECIMALS,
+    BackpropNumbers,
+    backprop_numbers,
+    shown,
+)
 from scenes.story.backprop.panel import FormulaPanel
 from scenes.text import Caption
 
