@@ -98,6 +98,16 @@ def test_a_clip_to_come_counts_as_the_done_clips_of_its_kind_else_a_guess():
     assert "~" not in progress.line(200) and "100%" in progress.line(200)
 
 
+def test_frame_counts_known_in_advance_make_an_exact_total():
+    progress, _, _ = make(frames=[28, 300, None, 120])
+    assert progress.totals() == (0, 28 + 300 + round(GUESS_SECONDS * 10) + 120, False)
+    progress.drawn(0, 28)
+    progress.finished(0)
+    assert progress.expected(2) == (28, False)
+    progress, _, _ = make(frames=[28, 300, 28, 120])
+    assert progress.totals() == (0, 476, True) and "0/476 frames" in progress.line(200)
+
+
 def test_the_line_fits_the_terminal():
     progress, _, _ = make(labels=["a" * 100] * 4)
     progress.drawn(0)
@@ -107,6 +117,8 @@ def test_the_line_fits_the_terminal():
 def test_kinds_must_match_the_clips():
     with pytest.raises(ValueError, match="2 kinds for 3 clips"):
         Progress(["a", "b", "c"], fps=10, kinds=["a", "b"])
+    with pytest.raises(ValueError, match="1 frame counts for 3 clips"):
+        Progress(["a", "b", "c"], fps=10, frames=[5])
 
 
 def test_frames_reported_through_a_queue_reach_the_display():

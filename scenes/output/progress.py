@@ -5,10 +5,10 @@ clips being rendered, the frames drawn, the clip (or clips) being drawn and the
 time left. Elsewhere (a log, a pipe, CI) it prints one plain line per finished
 clip with its frames and seconds. ``quiet`` prints nothing.
 
-How many frames a clip has is known only once it is drawn (a scene's length
-is whatever its ``construct`` plays), so a clip still to come counts as the
-clips of the same kind (scene) already done, else as :data:`GUESS_SECONDS`;
-the total shows a ``~`` while it is such an estimate.
+How many frames a clip has is known before it is drawn only if the caller
+surveyed it (``frames``); otherwise a clip still to come counts as the clips of
+the same kind (scene) already done, else as :data:`GUESS_SECONDS`, and the
+total shows a ``~`` while it is such an estimate.
 
 Worker processes report frames through a queue: :class:`FrameReporter` is a
 frame sink that sends counts, :meth:`Progress.listen` reads them.
@@ -37,6 +37,7 @@ _BAR_CELLS = 24
 class _Clip:
     label: str
     kind: str  # clips of one kind (one scene class) have about the same length
+    frames: int | None = None  # known in advance
     drawn: int = 0
     started: float | None = None
     finished: float | None = None
@@ -57,6 +58,7 @@ class Progress:
     labels : what each clip is called on screen (e.g. the scene's short name).
     fps : frame rate of the clips (for the first guess of a clip's length).
     kinds : which clips are alike in length (e.g. the scene class); defaults to the labels.
+    frames : each clip's frame count where it is known in advance (None where not).
     stream : where to write; standard error by default.
     quiet : write nothing at all.
     terminal : redraw one bar in place (True) or print a line per clip (False);
@@ -75,15 +77,18 @@ class Progress:
         *,
         fps: float,
         kinds: Sequence[str] | None = None,
+        frames: Sequence[int | None] | None = None,
         stream: TextIO | None = None,
         quiet: bool = False,
         terminal: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         kinds = list(kinds) if kinds is not None else list(labels)
-        if len(kinds) != len(labels):
-            raise ValueError(f"{len(kinds)} kinds for {len(labels)} clips")
-        self.clips = [_Clip(label, kind) for label, kind in zip(labels, kinds)]
+        frames = list(frames) if frames is not None else [None] * len(labels)
+        for name, given in (("kinds", kinds), ("frame counts", frames)):
+            if len(given) != len(labels):
+                raise ValueError(f"{len(given)} {name} for {len(labels)} clips")
+        self.clips = [_Clip(*clip) for clip in zip(labels, kinds, frames)]
         self.fps = float(fps)
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
@@ -148,6 +153,8 @@ class Progress:
         state = self.clips[clip]
         if state.finished is not None:
             return state.drawn, True
+        if state.frames is not None:
+            return max(state.frames, state.drawn), True
         alike = [c.drawn for c in self.clips if c.finished is not None and c.kind == state.kind]
         guess = round(sum(alike) / len(alike)) if alike else round(GUESS_SECONDS * self.fps)
         return max(guess, state.drawn), False
