@@ -205,7 +205,7 @@ def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():
     color = scene.accuracy_value.slots[0].get_fill_color().to_hex().upper()
     assert color == theme.error.upper() and color != theme.accent.upper()
     said = scene.caption.line.original_text.replace("\n", " ")
-    assert "did not manage" in said and "--layers" in said and f"{accuracy:.0%}"[:-1] in said
+    assert "did not manage" in said and "--layers 2,16,16,1" in said and f"{accuracy:.0%}"[:-1] in said
 
 
 def test_verdict_judges_from_the_accuracy_alone():
@@ -214,6 +214,8 @@ def test_verdict_judges_from_the_accuracy_alone():
     assert not worked and "--layers 2,16,16,1" in said
     assert "--layers 2,8,8,1" in verdict(0.6, (2, 2, 1))[1]
     assert "--layers" not in verdict(0.6, (2, 16, 16, 16, 16, 1))[1]
+    assert "--layers 2,16,16,1" in verdict(0.6, (2, 3, 1), known=(2, 16, 16, 1))[1]
+    assert "--layers 2,16,16,1" in verdict(0.6, (2, 8, 8, 1), known=(2, 8, 8, 1))[1]
 
 
 def test_replays_a_saved_trace_and_rejects_a_one_dimensional_one(tmp_path):

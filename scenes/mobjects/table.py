@@ -35,7 +35,13 @@ class NumberTable(VGroup):
     def __init__(self, theme: Theme, headers: Sequence[str], rows: int, *, size: float = 22, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme, self.size = theme, size
-        self.header = VGroup(*(label(text, theme.muted, size) for text in headers)).arrange(RIGHT, buff=0.6)
+        # One line of text, so the titles share a baseline; then one group of glyphs per title.
+        line, start = label("    ".join(headers), theme.muted, size), 0
+        self.header = VGroup()
+        for text in headers:
+            count = len(text.replace(" ", ""))
+            self.header.add(VGroup(*line[start:start + count]))
+            start += count
         self.rows = VGroup(*(VGroup() for _ in range(rows)))
         self.row_height = 0.42
         self.add(self.header, self.rows)

@@ -143,14 +143,20 @@ def trace_frames(duration: float, fps: float) -> int:
     return int(min(max(round(duration * fps) + 1, 2), MAX_TRACE_FRAMES))
 
 
-def verdict(accuracy: float, layers: tuple[int, ...]) -> tuple[bool, str]:
-    """Whether the fit worked (accuracy at least :data:`SUCCESS_ACCURACY`) and the closing caption."""
+def verdict(accuracy: float, layers: tuple[int, ...], known: tuple[int, ...] = ()) -> tuple[bool, str]:
+    """Whether the fit worked (accuracy at least :data:`SUCCESS_ACCURACY`) and the closing caption.
+
+    A failure suggests a bigger network: ``known`` (the data set's own) if it has more
+    neurons than ``layers``, else each hidden layer doubled (8 to 16), with a second one.
+    """
     share = f"{accuracy:.1%}".replace(".0%", "%")
     if accuracy >= SUCCESS_ACCURACY:
         return True, f"{share} of the points classified correctly: the boundary bends around each class"
     hidden = [min(_MAX_WIDTH, max(8, 2 * n)) for n in layers[1:-1]]
     if len(hidden) < 2 or hidden == list(layers[1:-1]):
         hidden.append(hidden[-1])
+    if sum(known[1:-1]) > sum(layers[1:-1]):
+        hidden = list(known[1:-1])
     if len(hidden) > _HIDDEN_LAYERS[1]:
         advice = "try more --steps or another --lr"
     else:
@@ -201,7 +207,7 @@ class DecisionBoundary(NetreelScene):
         (low1, high1), (low2, high2) = netcore.plane_extent(trace.x_train)
         self.x1, self.x2 = netcore.plane_grid((low1, high1), (low2, high2))
 
-        self.plane = PlaneView(theme, (low1, high1), (low2, high2), height=5.7)
+        self.plane = PlaneView(theme, (low1, high1), (low2, high2), height=5.5)
         self.plane.next_to([left, top - 0.45, 0], DOWN + RIGHT, buff=0).shift(0.35 * RIGHT)
         self.plane.set_points(trace.x_train, trace.y_train)
         self.data_label = label(self._data_text(), theme.muted, 20)
@@ -320,7 +326,8 @@ class DecisionBoundary(NetreelScene):
 
     def _outro(self) -> None:
         accuracy = float(self.trace.accuracy[-1])
-        self.succeeded, text = verdict(accuracy, self.trace.layer_sizes)
+        known = netcore.DATASET_LAYERS.get("" if self.options.trace else self.options.data, ())
+        self.succeeded, text = verdict(accuracy, self.trace.layer_sizes, known)
         color = self.theme.accent if self.succeeded else self.theme.error
         self.play(
             self.caption.say(text),
