@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from scenes.story.superposition import Superposition
 from scenes.story.title_card import TitleCard, TitleCardOptions
 
 distributed = pytest.importorskip("distributed")
+from scenes.output import cluster as cluster_module  # noqa: E402
 from scenes.output.cluster import ClusterError, connect, run_on_cluster  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,3 +104,22 @@ def test_dask_is_not_imported_without_a_scheduler():
     code = ("import sys, scenes.cli, scenes.output.engine, scenes.output.render; "
             "sys.exit(int(any(name.split('.')[0] in ('dask', 'distributed') for name in sys.modules)))")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_every_piece_on_the_cluster(tmp_path, client, monkeypatch):
+    cancelled = []
+    cancel = cluster_module._Cluster.cancel
+    monkeypatch.setattr(cluster_module._Cluster, "cancel", lambda self: cancelled.append(cancel(self)))
+
+    def interrupt(_index):
+        raise KeyboardInterrupt
+
+    cards = [job(TitleCard, TitleCardOptions(f"Card {n}", ""), video="mp4") for n in range(6)]
+    with pytest.raises(KeyboardInterrupt):
+        run_on_cluster(cards, tmp_path, client, on_done=interrupt)
+    assert cancelled == [None]
+    deadline = time.monotonic() + 10
+    while any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(client.processing().values())

@@ -95,7 +95,7 @@ class _Cluster:
     def __init__(self, client: Client, workdir: Path) -> None:
         self.client = client
         self.workdir = workdir
-        self.count = max(1, len(client.scheduler_info()["workers"]))
+        self.count = max(1, len(client.nthreads()))
         self.futures: list[Any] = []
 
     def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Any:
@@ -135,7 +135,7 @@ def connect(address: str) -> Client:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ClusterError(f"--scheduler: cannot reach a Dask scheduler at {address!r} ({error})") from None
-    if not client.scheduler_info()["workers"]:
+    if not client.nthreads():
         client.close()
         raise ClusterError(f"--scheduler: the Dask scheduler at {address!r} has no workers "
                            f"(start some with: dask worker {address} --nthreads 1)")
