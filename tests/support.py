@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+import textwrap
 
 from manim import Scene, VMobject, config, tempconfig
 
 from scenes.output.render import manim_settings
 from scenes.text import FRAME_MARGIN
 
-__all__ = ["InFrame", "outside_frame", "render_plain"]
+__all__ = ["InFrame", "examples", "outside_frame", "render_plain"]
 
 
 def render_plain(scene_class: type[Scene], *, width: int = 96, height: int = 54, fps: float = 4) -> Scene:
@@ -52,3 +54,22 @@ class InFrame:
     def play(self, *animations, **kwargs):
         super().play(*animations, **kwargs)
         type(self).outside.extend(outside_frame(self))
+
+
+DIRECTIVE = re.compile(r"^(?P<indent> *)\.\. manim:: (?P<name>\w+)$")
+
+
+def examples(doc: str) -> dict[str, str]:
+    """``{scene name: code}`` of every ``.. manim:: Name`` block in ``doc``, its ``:option:`` lines dropped."""
+    found, lines = {}, doc.splitlines()
+    for n, line in enumerate(lines):
+        match = DIRECTIVE.match(line)
+        if match:
+            indent, body = len(match["indent"]), []
+            for row in lines[n + 1:]:
+                if row.strip() and len(row) - len(row.lstrip()) <= indent:
+                    break
+                if not row.strip().startswith(":"):
+                    body.append(row)
+            found[match["name"]] = textwrap.dedent("\n".join(body))
+    return found

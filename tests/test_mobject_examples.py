@@ -5,7 +5,6 @@ directive over a self-contained scene); each is rendered tiny, caching off.
 """
 
 import inspect
-import re
 import textwrap
 
 import numpy as np
@@ -14,32 +13,12 @@ from manim import ManimColor, Mobject, config
 
 import scenes.mobjects
 from scenes.text import Caption
-from support import render_plain
+from support import examples, render_plain
 
 #: Everything with a documented example: the public mobjects and helpers, and the caption.
 DOCUMENTED = [getattr(scenes.mobjects, name) for name in scenes.mobjects.__all__] + [Caption]
 #: Public pieces that need no example (numbers and styling helpers, not things on screen).
 HELPERS = {"edge_width", "merge_dashes", "nice_range", "nice_step"}
-
-DIRECTIVE = re.compile(r"^(?P<indent> *)\.\. manim:: (?P<name>\w+)$")
-
-
-def examples(doc: str) -> dict[str, str]:
-    """``{scene name: code}`` of every ``.. manim::`` block in ``doc``."""
-    found, lines = {}, doc.splitlines()
-    for n, line in enumerate(lines):
-        match = DIRECTIVE.match(line)
-        if not match:
-            continue
-        indent, body = len(match["indent"]), []
-        for line in lines[n + 1:]:
-            if line.strip() and len(line) - len(line.lstrip()) <= indent:
-                break
-            body.append(line)
-        code = textwrap.dedent("\n".join(l for l in body if not l.strip().startswith(":")))
-        found[match["name"]] = code
-    return found
-
 
 ALL = {name: code for item in DOCUMENTED for name, code in examples(inspect.getdoc(item) or "").items()}
 

@@ -24,8 +24,7 @@ from scenes.story.backprop.panel import INDENT, FormulaPanel
 from scenes.story.backprop.scene import LAYOUTS, Backpropagation, BackpropOptions
 from scenes.text import FRAME_MARGIN
 from scenes.theme import get_theme
-from support import InFrame, outside_frame, render_plain
-from test_mobject_examples import examples
+from support import InFrame, examples, outside_frame, render_plain
 
 
 def numbers_for(layers=(1, 2, 1), weight=(0, 0, 0), **changes):
