@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .network import Network
+from .trace_check import read_trace_arrays
 
 __all__ = ["Trace", "TRACE_FORMAT", "TRACE_VERSION"]
 
@@ -157,12 +158,15 @@ class Trace:
     def load(cls, path: str | os.PathLike) -> Trace:
         """Read a trace written by :meth:`save` (no pickle involved).
 
+        Every array is checked before it is read (see :mod:`netcore.trace_check`).
+
         Raises
         ------
         ValueError
-            If the file is not a netreel trace or misses keys.
+            A ``TraceFileError`` if the file is not a well-formed netreel trace, a
+            ``LimitError`` if it is larger than the Trace memory limit.
         """
-        with np.load(path, allow_pickle=False) as data:
+        with read_trace_arrays(path) as data:
             try:
                 meta = json.loads(str(data["meta"][()]))
                 if meta.get("format") != TRACE_FORMAT:
