@@ -110,6 +110,19 @@ def test_superposition_frames_and_background(superposition_render):
     assert_background(frames[-1], theme_name)
 
 
+def test_superposition_diagram_moves_with_the_curves(superposition_render):
+    """The w21 edge restyles frame by frame during the morph, not in one jump after it."""
+    _, frames, scene = superposition_render
+    edge = scene.diagram.edge(1, 1, 0)
+    c0, r0 = scene_to_pixel(edge.get_corner([-1, 1, 0]), WIDTH, HEIGHT)
+    c1, r1 = scene_to_pixel(edge.get_corner([1, -1, 0]), WIDTH, HEIGHT)
+    region = frames[:, int(r0) : int(math.ceil(r1)) + 1, int(c0) : int(math.ceil(c1)) + 1, :3].astype(int)
+    changed = np.nonzero(np.abs(np.diff(region, axis=0)).sum(axis=(1, 2, 3)))[0]
+    fade_in = changed[changed < 5]
+    during_morphs = changed[changed >= 5]
+    assert fade_in.size and during_morphs.size >= 4, f"edge changed on frames {changed}"
+
+
 # ---------------------------------------------------------------- NeuronAsFunction
 
 

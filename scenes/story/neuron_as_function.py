@@ -155,9 +155,8 @@ class NeuronAsFunction(NetreelScene):
         self.dot.move_to(self.plot.c2p(GRID[PROBE], out[PROBE]))
 
     def _play_frames(self, frames: dict, run_time: float = 2.0) -> None:
-        # Redrawn from the curve on: the diagram, drawn before it, is repainted after the move.
-        play_frames(self, len(frames["w"]), lambda k: self._show(frames, k), run_time,
-                    mobject=self.plot.curve(self.CURVE))
+        # Redrawn from the diagram on (it is drawn before the curve), so w and b move with the curve.
+        play_frames(self, len(frames["w"]), lambda k: self._show(frames, k), run_time, mobject=self.diagram)
 
     def _move(self, *, b_to: float | None = None, w_to: float | None = None, say: str) -> None:
         w_end = self.w if w_to is None else w_to

@@ -172,8 +172,8 @@ class Superposition(NetreelScene):
             self.plot.set_data(name, GRID, frames["contributions"][k, j])
 
     def _morph(self, frames: dict, *also) -> None:
-        # Redrawn from the plot on: the diagram, drawn before it, is repainted after the morph.
-        play_frames(self, SAMPLES, lambda k: self._show(frames, k), 2.0, *also, mobject=self.plot)
+        # Redrawn from the diagram on (it is drawn before the plot), so its weights move with the curves.
+        play_frames(self, SAMPLES, lambda k: self._show(frames, k), 2.0, *also, mobject=self.diagram)
 
 
 def _describe(w11: float, w21: float) -> str:
