@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import stat
 
 import av
@@ -14,8 +16,10 @@ from scenes.output.writers import (
     FrameStore,
     GifSettings,
     GifTooLarge,
+    GifTooLong,
     _schedule,
     atomic_path,
+    publish_all,
     encode_gif,
     fit_gif,
     format_size,
@@ -62,7 +66,7 @@ def test_sizes():
     assert parse_size("500 kb") == 500_000
     assert parse_size("1.5MiB") == int(1.5 * 2**20)
     assert parse_size("800") == 800
-    for bad in ("", "2 parsecs", "-1MB", "0", "MB", "1e3"):
+    for bad in ("", "2 parsecs", "-1MB", "0", "MB", "1e3", "1" * 400 + "MB", "9" * 20 + ".5", " " * 5000 + "1"):
         with pytest.raises(ValueError):
             parse_size(bad)
     assert format_size(1_234_567) == "1.23 MB"
@@ -97,7 +101,7 @@ def test_frame_store_merges_repeats_and_round_trips():
     store.add(frames[-1], repeat=2)
     assert len(store) == 11 and store.duration == pytest.approx(1.1)
     assert store.shape == (36, 64)
-    pictures = [(frame.copy(), count) for frame, count in store.pictures()]
+    pictures = list(store.pictures())  # each picture is its own array: safe to keep
     assert [count for _, count in pictures] == [1, 1, 1, 1, 1, 6]
     for (picture, _), frame in zip(pictures, frames):
         assert np.array_equal(picture, frame[..., :3])
@@ -196,3 +200,118 @@ def test_write_png(tmp_path):
     with Image.open(path) as image:
         assert image.size == (64, 36) and image.mode == "RGB"
         assert np.array_equal(np.asarray(image), frame[..., :3])
+
+
+# ------------------------------------------------------------------ frames handed out, and their limit
+
+
+def test_a_red_green_blue_clip_decodes_to_red_green_blue(tmp_path):
+    """The shared palette samples every frame, not the last picture three times."""
+    colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255)]
+    store = FrameStore(2)
+    for colour in colours:
+        store.add(np.broadcast_to(np.array(colour, np.uint8), (8, 12, 3)))
+    write_gif(store, tmp_path / "rgb.gif", GifSettings(2, colors=16))
+    frames, durations, _ = decode(tmp_path / "rgb.gif")
+    assert [tuple(frame[4, 6]) for frame in frames] == colours
+    assert durations == [500, 500, 500]
+
+
+def test_pictures_are_separate_read_only_arrays():
+    store = store_of(moving_dot(4))
+    pictures = [picture for picture, _ in store.pictures()]
+    assert len({id(picture) for picture in pictures}) == 4
+    assert not any(np.array_equal(a, b) for a, b in zip(pictures, pictures[1:]))
+    with pytest.raises(ValueError):
+        pictures[0][0, 0] = 1
+
+
+def test_frame_store_refuses_more_pixels_than_a_gif_may_hold():
+    store = FrameStore(10, max_pixels=64 * 36 * 5)
+    for frame in moving_dot(5):
+        store.add(frame)
+    with pytest.raises(GifTooLong, match=r"at most 0.01152 megapixels .*: 5 frames of 64x36, 0.5 s at 10 fps; .*lower --fps or --size"):
+        store.add(moving_dot(6)[-1])
+    with pytest.raises(GifTooLong):
+        store.add(moving_dot(5)[-1], repeat=1)  # a repeat counts as a frame too
+    assert len(store) == 5
+    for fps in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            FrameStore(fps)
+
+
+# ------------------------------------------------------------------ publishing all or nothing
+
+
+def finished(tmp_path, *texts: str) -> list:
+    made = []
+    for number, text in enumerate(texts):
+        path = tmp_path / "work" / f"made{number}"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        made.append(path)
+    return made
+
+
+def tree(folder) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if "work" not in path.parts)
+
+
+def test_publish_all_writes_every_file_and_its_folders(tmp_path):
+    a, b = finished(tmp_path, "a", "b")
+    (tmp_path / "old.gif").write_text("old")
+    publish_all([(a, tmp_path / "old.gif"), (b, tmp_path / "new" / "deep" / "b.png")])
+    assert (tmp_path / "old.gif").read_text() == "a" and (tmp_path / "new/deep/b.png").read_text() == "b"
+    assert tree(tmp_path) == ["new", "new/deep", "new/deep/b.png", "old.gif"]
+
+
+@pytest.mark.parametrize("failing", ["copy", "rename"])
+def test_a_later_failure_leaves_every_older_file_and_makes_no_folder(tmp_path, monkeypatch, failing):
+    a, b, c = finished(tmp_path, "a", "b", "c")
+    (tmp_path / "first.gif").write_text("old first")
+    (tmp_path / "third.gif").write_text("old third")
+    calls = []
+    real = shutil.copyfile if failing == "copy" else os.replace
+
+    def fail_on_the_third(source, target, *args, **kwargs):
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(shutil if failing == "copy" else os, "copyfile" if failing == "copy" else "replace",
+                        fail_on_the_third)
+    with pytest.raises(OSError, match="No space left") as error:
+        publish_all([(a, tmp_path / "first.gif"), (b, tmp_path / "sub" / "second.gif"), (c, tmp_path / "third.gif")])
+    assert error.value.filename == str(tmp_path / "third.gif")  # the file asked for, not a temporary name
+    monkeypatch.undo()
+    assert (tmp_path / "first.gif").read_text() == "old first"
+    assert (tmp_path / "third.gif").read_text() == "old third"
+    assert tree(tmp_path) == ["first.gif", "third.gif"]
+
+
+def test_an_interrupt_while_publishing_changes_nothing(tmp_path, monkeypatch):
+    a, b = finished(tmp_path, "a", "b")
+    (tmp_path / "first.gif").write_text("old")
+    real = os.replace
+
+    def interrupted(source, target):
+        if str(target).endswith("second.gif"):
+            raise KeyboardInterrupt
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish_all([(a, tmp_path / "first.gif"), (b, tmp_path / "second.gif")])
+    monkeypatch.undo()
+    assert (tmp_path / "first.gif").read_text() == "old" and tree(tmp_path) == ["first.gif"]
+
+
+def test_temporary_names_stay_short_whatever_the_target(tmp_path):
+    target = tmp_path / ("x" * 251 + ".gif")  # 255 bytes: the longest name Linux allows
+    with atomic_path(target) as temporary:
+        assert len(temporary.name) < 40
+        temporary.write_bytes(b"gif")
+    (a,) = finished(tmp_path, "again")
+    publish_all([(a, target)])
+    assert target.read_text() == "again" and tree(tmp_path) == [target.name]

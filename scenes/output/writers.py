@@ -19,12 +19,13 @@ import io
 import math
 import os
 import re
+import secrets
 import shutil
 import struct
 import tempfile
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,9 +36,12 @@ __all__ = [
     "FrameStore",
     "GifSettings",
     "GifTooLarge",
+    "GifTooLong",
     "MAX_GIF_FPS",
+    "MAX_GIF_PIXELS",
     "atomic_path",
     "publish",
+    "publish_all",
     "encode_gif",
     "write_gif",
     "fit_gif",
@@ -49,6 +53,9 @@ __all__ = [
 #: GIF delays are whole hundredths of a second and browsers slow down delays
 #: under 2/100 s, so GIFs play at most 50 frames per second.
 MAX_GIF_FPS = 50
+#: Most pixels a clip kept for a GIF may hold, frames x width x height (encoding time and
+#: memory follow it): 2,000 megapixels, e.g. 4,878 frames (5 min at 15 fps) of 854x480.
+MAX_GIF_PIXELS = 2 * 10**9
 _PALETTE_SAMPLES = 24
 _SAMPLE_WIDTH = 320
 
@@ -57,7 +64,25 @@ class GifTooLarge(ValueError):
     """Even the smallest GIF setting is larger than the size budget."""
 
 
+class GifTooLong(ValueError):
+    """A clip with more frames x pixels than a GIF may hold (:data:`MAX_GIF_PIXELS`)."""
+
+
 # --------------------------------------------------------------------- atomic
+
+
+#: Longest suffix a temporary name keeps (writers pick their format from it).
+_MAX_SUFFIX = 16
+
+
+def _temporary_beside(target: Path) -> Path:
+    """A new empty file in ``target``'s folder with a short name of its own, whatever ``target``'s length."""
+    suffix = target.suffix if len(target.suffix) <= _MAX_SUFFIX else ""
+    handle, name = tempfile.mkstemp(prefix=".netreel-", suffix=f".tmp{suffix}", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+    return temporary
 
 
 @contextmanager
@@ -69,13 +94,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     older ``target`` is left untouched.
     """
     target = Path(target)
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
-    )
-    os.close(handle)
-    temporary = Path(name)
+    temporary = _temporary_beside(target)
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         yield temporary
         os.replace(temporary, target)
     except BaseException:
@@ -91,9 +111,87 @@ def _umask() -> int:
 
 def publish(source: str | Path, target: str | Path) -> Path:
     """Copy a finished file (e.g. from a temporary folder) atomically to ``target``."""
-    with atomic_path(target) as temporary:
-        shutil.copyfile(source, temporary)
+    publish_all([(Path(source), Path(target))])
     return Path(target)
+
+
+def publish_all(files: Sequence[tuple[Path, Path]]) -> None:
+    """Copy each finished ``(source, target)`` to its target: all of them, or none.
+
+    Every file is first copied beside its target under a temporary name (making
+    missing folders); only when every copy is complete are they renamed over
+    their targets. Any failure (a full disk, a read-only folder, Ctrl-C) removes
+    the copies and the folders made, and puts back each target already replaced
+    (its older file is kept as a hard link until the end), so the targets stay as they were.
+    """
+    folders: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    renamed: list[tuple[Path, Path | None, bool]] = []  # target, its older file kept aside, whether it had one
+    target = Path()
+    try:
+        for source, target in files:
+            target = Path(target)
+            _make_folders(target.parent, folders)
+            staged.append((_temporary_beside(target), target))
+            shutil.copyfile(source, staged[-1][0])
+        for temporary, target in staged:
+            existed = target.exists()
+            renamed.append((target, _keep_aside(target) if existed else None, existed))
+            os.replace(temporary, target)
+    except OSError as error:
+        _undo(folders, staged, renamed)
+        # Name the file asked for, not its temporary name.
+        raise OSError(error.errno, error.strerror or str(error), str(target)) from None
+    except BaseException:
+        _undo(folders, staged, renamed)
+        raise
+    for _, older, _ in renamed:
+        if older is not None:
+            older.unlink(missing_ok=True)
+
+
+def _undo(
+    folders: list[Path], staged: list[tuple[Path, Path]], renamed: list[tuple[Path, Path | None, bool]]
+) -> None:
+    """Put back what :func:`publish_all` changed; each step on its own, so one failure stops none."""
+    steps = []
+    for target, older, existed in reversed(renamed):
+        if older is not None:
+            steps.append(lambda older=older, target=target: _put_back(older, target))
+        elif not existed:
+            steps.append(lambda target=target: target.unlink(missing_ok=True))
+    steps += [lambda temporary=temporary: temporary.unlink(missing_ok=True) for temporary, _ in staged]
+    steps += [folder.rmdir for folder in reversed(folders)]
+    for step in steps:
+        with suppress(OSError):
+            step()
+
+
+def _put_back(older: Path, target: Path) -> None:
+    os.replace(older, target)
+    # A rename between two links to one file does nothing: the target was never replaced.
+    older.unlink(missing_ok=True)
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Make ``folder`` and its missing parents, adding each one made to ``made`` (outermost first)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def _keep_aside(target: Path) -> Path | None:
+    """A hard link to ``target`` under a temporary name (to put it back), or None if links fail here."""
+    aside = target.with_name(f".netreel-old-{secrets.token_hex(6)}")
+    try:
+        os.link(target, aside)
+    except OSError:
+        return None
+    return aside
 
 
 def write_png(frame: np.ndarray, target: str | Path) -> Path:
@@ -117,10 +215,11 @@ def parse_size(text: str) -> int:
     ValueError
         For anything else, zero or negative sizes included.
     """
-    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", str(text))
+    match = re.fullmatch(r"\s*([0-9]{0,12}\.?[0-9]{1,12})\s*([A-Za-z]{0,3})\s*", str(text)[:64])
     unit = match.group(2).upper() if match else ""
-    if not match or unit not in _UNITS:
-        raise ValueError(f"{text!r} is not a size (use e.g. 2MB, 500KB, 1.5MiB)")
+    if not match or unit not in _UNITS or len(str(text)) > 64:
+        shown = repr(text) if len(str(text)) <= 40 else repr(str(text)[:30] + "...")
+        raise ValueError(f"{shown} is not a size (use e.g. 2MB, 500KB, 1.5MiB)")
     size = int(float(match.group(1)) * _UNITS[unit])
     if size <= 0:
         raise ValueError(f"{text!r} must be larger than zero")
@@ -149,13 +248,16 @@ class _Entry:
 class FrameStore:
     """The frames of a clip at ``fps``, stored as compressed changed rectangles.
 
-    Use it as a Manim frame sink: ``store.add(rgba, repeat)``.
+    Use it as a Manim frame sink: ``store.add(rgba, repeat)``. It holds at most
+    ``max_pixels`` (frames x width x height) and refuses more with :class:`GifTooLong`,
+    as the frame that crosses the limit arrives.
     """
 
-    def __init__(self, fps: float) -> None:
-        if not fps > 0:
+    def __init__(self, fps: float, max_pixels: int = MAX_GIF_PIXELS) -> None:
+        if not (math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be positive, got {fps!r}")
         self.fps = float(fps)
+        self.max_pixels = max_pixels
         self._entries: list[_Entry] = []
         self._last: np.ndarray | None = None
 
@@ -179,6 +281,7 @@ class FrameStore:
         rgb = np.array(frame[..., :3], dtype=np.uint8)  # a copy: callers reuse buffers
         if self._last is not None and rgb.shape != self._last.shape:
             raise ValueError(f"frame shape {rgb.shape} differs from {self._last.shape}")
+        self._check_room(len(self) + repeat, rgb.shape[:2])
         box = (0, 0, *rgb.shape[:2]) if self._last is None else _changed_box(self._last, rgb)
         if box is None:
             self._entries[-1].count += repeat
@@ -188,6 +291,17 @@ class FrameStore:
         self._entries.append(_Entry(box, zlib.compress(patch.tobytes(), 1), repeat))
         self._last = rgb
 
+    def _check_room(self, frames: int, shape: tuple[int, int]) -> None:
+        height, width = shape
+        if frames * height * width <= self.max_pixels:
+            return
+        most = self.max_pixels // (height * width)
+        raise GifTooLong(
+            f"a GIF may hold at most {self.max_pixels / 1e6:,.6g} megapixels of frames (frames x width x "
+            f"height): {most:,} frames of {width}x{height}, {most / self.fps:,.1f} s at {_fps_text(self.fps)} fps; "
+            f"this clip is longer: lower --fps or --size, or write a video"
+        )
+
     def extend(self, other: FrameStore) -> None:
         """Append another clip of the same frame size and rate (sections of a story)."""
         if other.fps != self.fps:
@@ -196,16 +310,19 @@ class FrameStore:
             self.add(frame, count)
 
     def pictures(self) -> Iterator[tuple[np.ndarray, int]]:
-        """Yield ``(rgb_frame, count)``: each distinct picture and how many frames it lasts."""
+        """Yield ``(rgb_frame, count)``: each distinct picture and how many frames it lasts.
+
+        Every picture is an array of its own, read-only and never changed afterwards,
+        so a caller may keep several (the GIF palette samples frames from the whole clip).
+        """
         canvas: np.ndarray | None = None
         for entry in self._entries:
             top, left, bottom, right = entry.box
             patch = np.frombuffer(zlib.decompress(entry.data), np.uint8)
             patch = patch.reshape(bottom - top, right - left, 3)
-            if canvas is None:
-                canvas = patch.copy()
-            else:
-                canvas[top:bottom, left:right] = patch
+            canvas = patch.copy() if canvas is None else canvas.copy()
+            canvas[top:bottom, left:right] = patch
+            canvas.flags.writeable = False
             yield canvas, entry.count
 
 
