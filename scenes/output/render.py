@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import multiprocessing.context
 import random
 import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,8 @@ from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, w
 
 __all__ = [
     "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",
-    "Job", "GifRequest", "JobResult", "JobFailed", "run_job", "run_jobs", "scene_path", "scene_to_pixel",
+    "Job", "GifRequest", "JobResult", "JobFailed", "run_job", "run_jobs", "worker_pool", "stop_workers",
+    "scene_path", "scene_to_pixel",
 ]
 
 FrameSink = Callable[[np.ndarray, int], None]
@@ -253,9 +256,55 @@ def _run_in_worker(job: Job, workdir: str) -> JobResult:
         raise JobFailed(type(error).__name__, str(error)) from None
 
 
+#: Signals a terminal sends to every process of the group (Ctrl-C, a closed terminal):
+#: the parent handles them once and stops its workers.
+_LEFT_TO_PARENT = (signal.SIGINT, signal.SIGHUP)
+
+
 def _ignore_interrupts() -> None:
-    # Ctrl-C is handled once, by the parent, which then stops the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in _LEFT_TO_PARENT:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _LEFT_TO_PARENT)
+
+
+class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that starts life with Ctrl-C and SIGHUP blocked.
+
+    Its interpreter takes a while to start and import before the pool's
+    initializer can ignore them; blocked, they wait and are then ignored.
+    """
+
+    def start(self) -> None:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _LEFT_TO_PARENT)
+        try:
+            super().start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class _QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _QuietSpawnProcess
+
+
+def worker_pool(count: int) -> ProcessPoolExecutor:
+    """``count`` spawned worker processes that leave Ctrl-C and SIGHUP to this process.
+
+    Stop them with :func:`stop_workers` (SIGTERM still ends them).
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _LEFT_TO_PARENT)
+    try:
+        # The helper that tracks the pool's semaphores starts now, so it too ignores them.
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return ProcessPoolExecutor(count, mp_context=_QuietSpawnContext(), initializer=_ignore_interrupts)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker of ``pool`` at once, running or not."""
+    # No public way to stop running workers before Python 3.14.
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
 
 
 def run_jobs(
@@ -280,8 +329,7 @@ def run_jobs(
             if on_done:
                 on_done(index)
         return results
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(min(processes, len(jobs)), mp_context=context, initializer=_ignore_interrupts)
+    pool = worker_pool(min(processes, len(jobs)))
     try:
         futures = {pool.submit(_run_in_worker, job, str(workdir)): index for index, job in enumerate(jobs)}
         for future in as_completed(futures):
@@ -290,9 +338,7 @@ def run_jobs(
                 on_done(futures[future])
         return [future.result() for future in futures]
     except BaseException:
-        # No public way to stop running workers before Python 3.14.
-        for process in list(pool._processes.values()):
-            process.terminate()
+        stop_workers(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
