@@ -23,7 +23,17 @@ import netcore
 
 from .theme import Theme, get_theme
 
-__all__ = ["option", "SceneOptions", "NetreelScene", "flag_name", "target_function"]
+__all__ = [
+    "option", "SceneOptions", "NetreelScene", "flag_name", "target_function", "check_trace_file",
+    "number_text", "MAX_WHOLE", "MAX_TEXT", "TARGET_CHECK_POINTS",
+]
+
+#: Largest whole number an option takes (a signed 64-bit integer), whatever its own range.
+MAX_WHOLE = 2**63 - 1
+#: Longest text option, in characters.
+MAX_TEXT = 4096
+#: Evenly spaced points a target is checked at, besides the ones a scene draws and trains on.
+TARGET_CHECK_POINTS = 4001
 
 
 def option(
@@ -49,11 +59,50 @@ def flag_name(name: str) -> str:
 
 
 def _numbers(value: Any) -> list[float]:
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):
         return [n for item in value for n in _numbers(item)]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [value]
     return []
+
+
+def number_text(value: Any) -> str:
+    """``repr`` of a value for an error message, with a huge whole number shortened to its length."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        digits = math.floor((abs(value).bit_length() - 1) * math.log10(2)) + 1  # a lower bound, or exact
+        return f"a {digits + (abs(value) >= 10**digits)}-digit number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether ``value`` has exactly the type of an option hint (bool is not a number here)."""
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(item, args[0]) for item in value)
+        return len(value) == len(args) and all(_conforms(item, a) for item, a in zip(value, args))
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint in (int, float):
+        return isinstance(value, (int, float) if hint is float else int) and not isinstance(value, bool)
+    return isinstance(value, hint) if isinstance(hint, type) else True
+
+
+def _kind_text(hint: Any, plural: bool = False) -> str:
+    """How an option hint reads in a message: ``"a number"``, ``"2 numbers"``, ``"a list of groups of 2 numbers"``."""
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"{'lists' if plural else 'a list'} of {_kind_text(args[0], plural=True)}"
+        items = f"{len(args)} {_kind_text(args[0], plural=True)}"
+        return f"groups of {items}" if plural else items
+    names = {bool: ("on or off (true or false)", "true or false values"), int: ("a whole number", "whole numbers"),
+             float: ("a number", "numbers"), str: ("text", "texts")}
+    single, many = names.get(hint, (getattr(hint, "__name__", str(hint)),) * 2)
+    return many if plural else single
 
 
 @dataclass
@@ -72,19 +121,21 @@ class SceneOptions:
         for f in fields(self):
             value = getattr(self, f.name)
             flag = flag_name(f.name)
-            kind = hints[f.name]
-            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError(f"{flag} must be a whole number, got {value!r}")
-            if kind is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise ValueError(f"{flag} must be a number, got {value!r}")
+            if not _conforms(value, hints[f.name]):
+                raise ValueError(f"{flag} must be {_kind_text(hints[f.name])}, got {number_text(value)}")
+            if isinstance(value, str) and (len(value) > MAX_TEXT or "\0" in value):
+                raise ValueError(f"{flag} must be text of at most {MAX_TEXT} characters without NUL bytes")
             for number in _numbers(value):
-                if not math.isfinite(number):
+                # Whole numbers compare exactly whatever their size; only floats can be NaN or infinite.
+                if isinstance(number, float) and not math.isfinite(number):
                     raise ValueError(f"{flag} must be a finite number, got {number!r}")
                 low, high = f.metadata.get("low"), f.metadata.get("high")
                 if low is not None and number < low:
-                    raise ValueError(f"{flag} must be at least {low}, got {number!r}")
+                    raise ValueError(f"{flag} must be at least {low}, got {number_text(number)}")
                 if high is not None and number > high:
-                    raise ValueError(f"{flag} must be at most {high}, got {number!r}")
+                    raise ValueError(f"{flag} must be at most {high}, got {number_text(number)}")
+                if isinstance(number, int) and abs(number) > MAX_WHOLE:
+                    raise ValueError(f"{flag} must lie between {-MAX_WHOLE} and {MAX_WHOLE}, got {number_text(number)}")
             choices = f.metadata.get("choices")
             if choices and value not in choices:
                 raise ValueError(
@@ -96,12 +147,70 @@ class SceneOptions:
         """Checks that involve several fields; override in subclasses."""
 
 
-def target_function(text: str) -> Callable[[np.ndarray], np.ndarray]:
-    """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag."""
+def target_function(
+    text: str, interval: tuple[float, float] | None = None, *, drawn: np.ndarray | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag.
+
+    With ``interval``, the target must also be finite on all of it: at the points
+    netcore trains on (``netcore.DEFAULT_SAMPLES``) and records (``netcore.GRID_POINTS``),
+    at :data:`TARGET_CHECK_POINTS` more, and at the points ``drawn`` by the scene, so a
+    target undefined only between the samples is refused too. The error names the first bad x.
+    """
     try:
-        return netcore.parse_target(text)
+        f = netcore.parse_target(text)
     except netcore.TargetError as error:
         raise netcore.TargetError(f"--target: {error}") from None
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        xs = np.unique(np.concatenate([
+            *(np.linspace(low, high, n) for n in (netcore.DEFAULT_SAMPLES, netcore.GRID_POINTS, TARGET_CHECK_POINTS)),
+            np.ravel(drawn) if drawn is not None else np.empty(0),
+        ]))
+        with np.errstate(all="ignore"):  # the first bad x is the message; numpy's warnings would be noise
+            ys = np.broadcast_to(np.asarray(f(xs), dtype=np.float64), xs.shape)
+        bad = ~np.isfinite(ys)
+        if bad.any():
+            raise netcore.TargetError(
+                f"--target: {text!r} is not finite at x = {xs[bad][0]:.6g}; "
+                f"it must be defined everywhere on [{low:g}, {high:g}]"
+            )
+    return f
+
+
+def check_trace_file(
+    path: str,
+    flag: str = "--trace",
+    *,
+    inputs: int | None = None,
+    outputs: int | None = None,
+    hidden_layers: int | None = None,
+    plot: bool = False,
+) -> None:
+    """Check a saved Trace a scene will replay: the whole file, then the network's shape.
+
+    ``inputs``, ``outputs`` and ``hidden_layers`` are what the scene needs (None: any);
+    ``plot`` asks for an output grid and a target function to draw.
+
+    Raises
+    ------
+    ValueError
+        One line naming ``flag``, the file and what is wrong or needed.
+    """
+    try:
+        trace = netcore.Trace.load(path)
+    except ValueError as error:
+        raise ValueError(f"{flag}: {error}") from None
+    sizes = trace.layer_sizes
+    wanted = (inputs, hidden_layers, outputs)
+    if any(want is not None and want != have for want, have in zip(wanted, (sizes[0], len(sizes) - 2, sizes[-1]))):
+        need = ", ".join(
+            f"{n} {word}{'s' if n != 1 else ''}"
+            for n, word in zip(wanted, ("input", "hidden layer", "output")) if n is not None
+        )
+        raise ValueError(f"{flag}: {path!r} holds a {'-'.join(map(str, sizes))} network; this scene needs {need}")
+    if plot and (trace.grid.size < 2 or not np.all(np.isfinite(trace.target))):
+        raise ValueError(f"{flag}: {path!r} holds no target function on a grid to draw (make it with netreel trace)")
 
 
 class NetreelScene(Scene):

@@ -171,7 +171,7 @@ def test_neuron_anatomy_fires_on_the_last_inputs():
         (NeuronAsFunction, NeuronAsFunctionOptions(w=math.nan), "--w must be a finite number"),
         (NeuronAsFunction, NeuronAsFunctionOptions(w=0.0), "--w and --w-flip must not be 0"),
         (Superposition, SuperpositionOptions(w21=math.inf), "--w21 must be a finite number"),
-        (Superposition, SuperpositionOptions(cases=((1.0, 2.0, 3.0),)), "--cases: every case is a pair"),
+        (Superposition, SuperpositionOptions(cases=((1.0, 2.0, 3.0),)), "--cases must be a list of groups of 2 numbers"),
         (Superposition, SuperpositionOptions(steps=(1.0, -1.0)), "--steps"),
         (NeuronAnatomy, NeuronAnatomyOptions(input_sets=((1.0,),)), "--input-sets"),
         (NeuronAnatomy, NeuronAnatomyOptions(weights=()), "--weights"),

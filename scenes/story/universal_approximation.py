@@ -17,7 +17,6 @@ Beats (fixed lengths, so frame counts are exact; see :data:`INTRO_SECONDS`):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from manim import (
@@ -33,7 +32,8 @@ from manim import (
 )
 
 import netcore
-from scenes.base import NetreelScene, SceneOptions, option, target_function
+from netcore.limits import check_training_work
+from scenes.base import NetreelScene, SceneOptions, check_trace_file, option, target_function
 from scenes.mobjects.function_plot import (
     FunctionPlot,
     merge_dashes,
@@ -87,14 +87,11 @@ class UniversalApproximationOptions(SceneOptions):
                             "the training options are then ignored")
 
     def check(self) -> None:
-        f = target_function(self.target)
-        if not self.trace:
-            # The points fit_function trains on: a target undefined there cannot be learned.
-            xs = np.linspace(-1.0, 1.0, netcore.DEFAULT_SAMPLES)
-            if not np.all(np.isfinite(f(xs))):
-                raise netcore.TargetError(f"--target: {self.target!r} is not finite everywhere on [-1, 1]")
-        if self.trace and not Path(self.trace).is_file():
-            raise ValueError(f"--trace: no such file {self.trace!r}")
+        if self.trace:
+            check_trace_file(self.trace, inputs=1, hidden_layers=1, outputs=1, plot=True)
+            return
+        target_function(self.target, (-1.0, 1.0))
+        check_training_work([1, self.neurons, 1], netcore.DEFAULT_SAMPLES, self.steps)
 
 
 def trace_frames(duration: float, fps: float) -> int:
