@@ -1,5 +1,7 @@
 """The plane: heatmap, contour and point mobjects, and the boundary and regions scenes (tiny renders)."""
 
+import inspect
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -12,6 +14,7 @@ from scenes.mobjects.contour import Contour, contour_lines
 from scenes.mobjects.heatmap import Heatmap, class_colors
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.points import dot_layer
+from scenes.mobjects.table import NumberTable
 from scenes.output.render import render_frames, scene_to_pixel
 from scenes.story.decision_boundary import (
     SUCCESS_ACCURACY,
@@ -21,6 +24,8 @@ from scenes.story.decision_boundary import (
 )
 from scenes.story.region_construction import INTERVAL, RegionConstruction, RegionConstructionOptions
 from scenes.theme import THEMES
+from support import render_plain
+from test_mobject_examples import examples
 
 DARK = THEMES["dark"]
 
@@ -35,6 +40,15 @@ def pixel(frame: np.ndarray, point, width: int, height: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- mobjects
+
+
+@pytest.mark.parametrize("mobject", [PlaneView, NumberTable], ids=lambda m: m.__name__)
+def test_docstring_example_renders_something(mobject):
+    (name, code), = examples(inspect.getdoc(mobject)).items()
+    namespace: dict = {}
+    exec(compile(code, f"<{name}>", "exec"), namespace)  # our own docstring, not user text
+    frame = render_plain(namespace[name]).renderer.get_frame()
+    assert (np.abs(frame[..., :3].astype(float)).sum(axis=2) > 30).mean() > 0.005
 
 
 def test_class_colors_run_from_class_0_through_the_background_to_class_1():

@@ -38,6 +38,26 @@ class PlaneView(Group):
     Attributes
     ----------
     heatmap, border, contour, axis_labels : the parts (``contour`` is None without one).
+
+    Examples
+    --------
+    .. manim:: PlaneViewExample
+        :save_last_frame:
+
+        import netcore
+        from manim import Scene
+        from scenes.mobjects.plane import PlaneView
+        from scenes.theme import THEMES
+
+        class PlaneViewExample(Scene):
+            def construct(self):
+                x, y = netcore.DATASETS["circle"](100, None, 0)
+                trace = netcore.fit_points(x, y, layers=(2, 6, 1), steps=300, frames=2)
+                extent = netcore.plane_extent(x)
+                view = PlaneView(THEMES["dark"], *extent, height=6)
+                view.set_points(x, y)
+                view.set_data(netcore.plane_values(trace.network_at(-1), *netcore.plane_grid(*extent)).output)
+                self.add(view)
     """
 
     def __init__(

@@ -30,6 +30,23 @@ class NumberTable(VGroup):
     Attributes
     ----------
     header : the titles; ``rows`` one (initially empty) VGroup per row.
+
+    Examples
+    --------
+    .. manim:: NumberTableExample
+        :save_last_frame:
+
+        from manim import FadeIn, Scene
+        from scenes.mobjects.table import NumberTable
+        from scenes.theme import THEMES
+
+        class NumberTableExample(Scene):
+            def construct(self):
+                table = NumberTable(THEMES["dark"], ("n", "error"), 2)
+                table.show_row(0, ("4", "0.120"))
+                table.show_row(1, ("8", "0.031"))
+                self.play(FadeIn(table.header), FadeIn(table.rows[0]))
+                self.play(FadeIn(table.rows[1]), table.settle(0))
     """
 
     def __init__(self, theme: Theme, headers: Sequence[str], rows: int, *, size: float = 22, **kwargs) -> None:
