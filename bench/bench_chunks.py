@@ -7,7 +7,8 @@
 1. The default explainer (title cards and sections, clips joined without
    re-encoding): one process with whole scenes, two processes with whole scenes,
    and two processes with pieces (surveys kept from a first, "cold" run), as wall
-   seconds per second of video and as speed-ups over one process.
+   seconds per second of video and as speed-ups over one process, with the CPU
+   seconds spent (the cost of surveys and of skipping to a piece's start).
 2. The uat scene against an empty scene of the same length at 480p15.
 3. ``--surveys``: what surveying each scene costs against rendering it.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -45,16 +47,22 @@ def load() -> str:
     return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def explainer(quality: str, runner, processes: int) -> tuple[float, float]:
-    """Wall seconds to render and join the explainer, and the video's length."""
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (worker processes)."""
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def explainer(quality: str, runner, processes: int) -> tuple[float, float, float]:
+    """Wall and CPU seconds to render and join the explainer, and the video's length."""
     width, height, fps = QUALITIES[quality]
     jobs = story_jobs(theme="dark", width=width, height=height, fps=fps)
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         results = runner(jobs, work, processes=processes)
         joined = Path(work) / "explainer.mp4"
         concat_videos([result.movie for result in results], joined)
-        return time.perf_counter() - start, video_seconds(joined)
+        return time.perf_counter() - start, cpu_seconds() - cpu, video_seconds(joined)
 
 
 def bench_explainer(quality: str, hd: bool) -> None:
@@ -67,10 +75,10 @@ def bench_explainer(quality: str, hd: bool) -> None:
         cases = cases[2:]
     base = None
     for name, runner, processes in cases:
-        wall, length = explainer(quality, runner, processes)
-        base = base or wall
+        wall, cpu, length = explainer(quality, runner, processes)
+        base = base or (wall, cpu)
         print(f"   {name:38s} {wall:6.1f} s for {length:5.1f} s = {wall / length:5.2f} s/s   "
-              f"speed-up {base / wall:4.2f}x", flush=True)
+              f"speed-up {base[0] / wall:4.2f}x   CPU {cpu:6.1f} s ({cpu / base[1]:4.2f}x)", flush=True)
 
 
 def bench_uat() -> None:
@@ -105,14 +113,17 @@ def bench_surveys(quality: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hd", action="store_true", help="also the 1080p60 explainer in 2 processes")
+    parser.add_argument("--hd-only", action="store_true", help="only the 1080p60 explainer in 2 processes")
     parser.add_argument("--surveys", action="store_true", help="also each scene's survey against its render")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="netreel-bench-cache-") as cache:
         os.environ["NETREEL_CACHE_DIR"] = cache  # the cold run starts from an empty cache
-        bench_explainer("l", hd=False)
-        if args.hd:
+        if not args.hd_only:
+            bench_explainer("l", hd=False)
+        if args.hd or args.hd_only:
             bench_explainer("h", hd=True)
-    bench_uat()
+    if not args.hd_only:
+        bench_uat()
     if args.surveys:
         bench_surveys("l")
     print(f"done ({load()})")

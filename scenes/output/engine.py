@@ -12,10 +12,9 @@ from them as one render would make them.
 
 from __future__ import annotations
 
-import multiprocessing
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import as_completed as _as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ import numpy as np
 from ..text import Cue
 from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan, render_chunk, seed_randomness, survey
 from .progress import FrameReporter
-from .render import Job, JobFailed, JobResult, _ignore_interrupts, render_scene
+from .render import Job, JobFailed, JobResult, render_scene, stop_workers, worker_pool
 from .scene_import import import_scene
 from .survey_cache import load_survey, save_survey, survey_key
 from .video import concat_videos
@@ -239,12 +238,11 @@ class _Here:
 
 
 class _Processes:
-    """Spawned worker processes that ignore Ctrl-C (the parent handles it once)."""
+    """Spawned worker processes that leave Ctrl-C to this process (:func:`~scenes.output.render.worker_pool`)."""
 
     def __init__(self, count: int) -> None:
         self.count = count
-        context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupts)
+        self.pool = worker_pool(count)
 
     def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Future:
         # The pool starts calls in the order they come, which is already costliest first.
@@ -255,11 +253,6 @@ class _Processes:
 
     def result(self, future: Future) -> Any:
         return future.result()
-
-    def stop(self) -> None:
-        # No public way to stop running workers before Python 3.14.
-        for process in list(self.pool._processes.values()):
-            process.terminate()
 
 
 def run_chunked(
@@ -281,7 +274,7 @@ def run_chunked(
     try:
         return run_pieces(jobs, workdir, workers, reporter=reporter, on_done=on_done)
     except BaseException:
-        workers.stop()
+        stop_workers(workers.pool)
         raise
     finally:
         workers.pool.shutdown(wait=True, cancel_futures=True)
