@@ -40,6 +40,8 @@ def test_chunks_cover_every_animation_exactly_once(plays, parts, per_frame):
     assert covered(chunks, len(plays)) == list(range(len(plays)))
     assert 1 <= len(chunks) <= parts
     assert chunks[-1].last is None and all(chunk.last is not None for chunk in chunks[:-1])
+    if len(chunks) > 1:  # each chunk makes a clip
+        assert all(sum(plays[i].frames for i in covered([chunk], len(plays))) > 0 for chunk in chunks)
 
 
 @given(st.lists(plays_lists, min_size=1, max_size=5), st.integers(1, 4))

@@ -169,16 +169,21 @@ _FRAME_PER_MEGAPIXEL = 0.035
 def split(plays: Sequence[Play], parts: int, frame_seconds: float) -> list[Chunk]:
     """Cut ``plays`` into at most ``parts`` consecutive chunks whose largest cost is least.
 
-    Every play is in exactly one chunk; the last chunk runs to the scene's end.
-    ``frame_seconds`` is the estimated cost of drawing and encoding one frame.
+    Every play is in exactly one chunk and every chunk draws a frame; the last
+    chunk runs to the scene's end. ``frame_seconds`` is the estimated cost of
+    drawing and encoding one frame.
     """
     n = len(plays)
     parts = max(1, min(parts, n))
+    if sum(play.frames for play in plays) == 0:
+        return [WHOLE]
     skip = [0.0, *accumulate(play.seconds for play in plays)]
-    drawn = [0.0, *accumulate(frame_seconds * play.frames for play in plays)]
+    frames = [0, *accumulate(play.frames for play in plays)]
 
     def cost(first: int, end: int) -> float:  # plays first..end-1
-        return skip[end] + drawn[end] - drawn[first]
+        if frames[end] == frames[first]:
+            return float("inf")  # a chunk without frames would make no clip
+        return skip[end] + frame_seconds * (frames[end] - frames[first])
 
     # best[k][end]: least largest cost of plays 0..end-1 in k chunks; cut[k][end]: its last chunk's start.
     best = [[0.0] + [float("inf")] * n]
