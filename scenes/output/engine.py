@@ -180,6 +180,7 @@ def run_pieces(
     gives the frame counter of job ``index``'s pieces (progress), if any.
     """
     piece_call = piece_call or render_piece
+    Path(workdir).mkdir(parents=True, exist_ok=True)
     surveys: list[list[Play] | None] = [None] * len(jobs)
     if workers.count > 1:
         keys = {index: _survey_key(job) for index, job in enumerate(jobs) if not _still_only(job)}
