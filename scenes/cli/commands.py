@@ -3,28 +3,37 @@
 Every problem with the input (an unknown scene or flag, a bad value, an
 unreadable spec, an unwritable folder, a diverging training run) is one line
 on stderr starting with ``Error:`` and exit code 2; it is found before
-anything renders and no file is written. Files are written atomically and
-reported with their size.
+anything renders and no file is written. A system failure while writing (a
+full disk) is one such line with exit code 1; Ctrl-C, SIGTERM and SIGHUP
+stop a run with exit code 128 + the signal, leaving no file behind. All files
+of a run are published together at its end and reported with their size.
 """
 
 from __future__ import annotations
 
 import math
+import signal
 import sys
+import tempfile
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 
-from ..base import NetreelScene
+from netcore.limits import check_trace_bytes, check_training_work
+
+from ..base import NetreelScene, target_function
 from ..output.render import JobResult
 from ..output.video import concat_videos
 from ..output.writers import FrameStore, fit_gif, format_size, write_gif
 from ..registry import UnknownScene, find_scene, scenes
-from .errors import NetreelError, one_line
-from .options import TupleShape, build_options, click_option, scene_fields
-from .plans import Plan, explain, plan_for, render_plans
+from . import signals
+from .console import say, settle_stdout
+from .errors import NetreelError, one_line, os_error_text
+from .options import Number, TupleShape, build_options, click_option, scene_fields
+from .plans import Plan, explain, plan_for, publish_files, render_plans
 from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
 from .spec import read_spec
 from .story import SECTIONS, story_jobs
@@ -32,20 +41,61 @@ from .story import SECTIONS, story_jobs
 __all__ = ["main"]
 
 
+#: Bounds of ``netreel trace --interval``: wider ranges overflow the grids, and sigmoids saturate.
+INTERVAL_LIMIT = 1000.0
+
+
 class _Main(click.Group):
-    """Turns every error into one ``Error:`` line (no usage block, no traceback)."""
+    """Runs a command under :mod:`.signals` and turns every error into one ``Error:`` line.
+
+    Called without ``args`` it is the ``netreel`` process itself (tests pass
+    ``args``): signals are then ignored once the run is over, and a stdout that
+    cannot be written is settled before Python's exit would complain about it.
+    """
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        try:
-            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.ClickException as error:
-            click.echo(f"Error: {one_line(error.format_message())}", err=True)
-            sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("Error: interrupted; no file was written", err=True)
-            sys.exit(130)
-        sys.exit(0)
+        process = args is None
+        with signals.handling(process=process):
+            try:
+                with self.make_context(prog_name or "netreel", sys.argv[1:] if process else list(args),
+                                       **extra) as ctx:
+                    self.invoke(ctx)
+                code = 0
+            except BaseException as error:  # every ending, Ctrl-C included, is reported by _exit_code
+                code = _exit_code(error)
+        if process:
+            settle_stdout()
+        sys.exit(code)
+
+
+def _exit_code(error: BaseException) -> int:
+    """Report how a run ended (one line on stderr) and return its exit code; re-raise a bug."""
+    signum = signals.received()
+    if signum is None and isinstance(error, (KeyboardInterrupt, click.Abort)):
+        signum = signal.SIGINT
+    if signum is not None:
+        _error_line(f"interrupted ({signals.name(signum)}); no file was written")
+        return 128 + signum
+    if isinstance(error, click.exceptions.Exit):
+        return error.exit_code
+    if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        click.echo(error.format_message(), err=True)  # no arguments at all: the help, as it is
+        return error.exit_code
+    if isinstance(error, click.ClickException):
+        _error_line(error.format_message())
+        return error.exit_code
+    if isinstance(error, OSError):
+        _error_line(os_error_text(error))
+        return 1
+    raise error
+
+
+def _error_line(message: str) -> None:
+    try:
+        click.echo(f"Error: {one_line(message)}", err=True)
+    except OSError:
+        pass  # no stderr to say it on; the exit code still does
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,14 +107,14 @@ def main() -> None:
 def list_scenes() -> None:
     """Every scene with its description and parameters."""
     for name, scene in scenes().items():
-        click.echo(f"{name} ({scene.__name__}): {scene.description}")
+        say(f"{name} ({scene.__name__}): {scene.description}")
         for item in scene_fields(scene):
-            click.echo(f"  {item.flag} {item.default_text()}")
-            click.echo(click.wrap_text(item.full_help(), initial_indent=" " * 6, subsequent_indent=" " * 6))
+            say(f"  {item.flag} {item.default_text()}")
+            say(click.wrap_text(item.full_help(), initial_indent=" " * 6, subsequent_indent=" " * 6))
         if "seed" in {f.name for f in fields(scene.Options)}:
-            click.echo("  --seed N\n      random seed (the common option)")
-        click.echo()
-    click.echo(
+            say("  --seed N\n      random seed (the common option)")
+        say()
+    say(
         'Lists are one quoted argument: numbers separated by commas (--interval "-1,1"), '
         'groups of numbers separated by spaces (--cases "1,1 1,-1").\n'
         "Common options of every scene: netreel render SCENE --help."
@@ -104,7 +154,6 @@ def _scene_command(scene: type[NetreelScene]) -> click.Command:
         )
         given = {name: value for name, value in values.items() if value is not None}
         options = build_options(scene, given, seed)
-        check_writable(out.path)
         quiet = quiet or ctx.parent.params.get("quiet", False)
         render_plans([plan_for(scene, options, out)], processes=1, quiet=quiet)
 
@@ -118,7 +167,7 @@ def _scene_command(scene: type[NetreelScene]) -> click.Command:
 
 @main.group(cls=_SceneGroup, invoke_without_command=True, subcommand_metavar="SCENE [OPTIONS]")
 @click.option("--spec", type=click.Path(path_type=Path), help="Render the scenes of a TOML spec file.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
               help="With --spec: scenes rendered in parallel processes.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
@@ -137,7 +186,7 @@ def render(ctx: click.Context, spec: Path | None, jobs: int, quiet: bool) -> Non
 @main.command()
 @common_options(formats=("mp4", "webm", "gif"))
 @click.option("--gifs", is_flag=True, help="Also write one GIF per section (without its title card).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
               help="Sections rendered in parallel processes.")
 def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, gifs, jobs) -> None:
     """The whole story in one video, each section after a title card."""
@@ -156,7 +205,6 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
         raise NetreelError("--max-size applies to GIFs only (use --format gif or --gifs)")
     for section in SECTIONS:
         build_options(find_scene(section.name), {}, seed)
-    check_writable(out.path)
     jobs_list = story_jobs(
         theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
         video=out.format if out.format in VIDEO_FORMATS else None,
@@ -168,6 +216,7 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
         scene_plans = [plan for plan in plans if plan.job.gif is not None]
         for number, (plan, section) in enumerate(zip(scene_plans, SECTIONS), 1):
             plan.targets["gif"] = out.path.with_name(f"{out.path.stem}-{number}-{section.name}.gif")
+    check_writable(out.path)
 
     def finish(results: list[JobResult], workdir: Path) -> list[tuple[Path, Path, str]]:
         joined = workdir / f"explainer.{out.format}"
@@ -199,20 +248,21 @@ def _netcore_defaults() -> dict[str, Any]:
 @main.command()
 @click.option("--target", help="Function to learn: an expression in x (sin, exp, abs, pi, ...) or a preset "
               "(sine, bump, abs, sawtooth, wiggly, step).  [default: wiggly]")
-@click.option("--neurons", type=click.IntRange(1, 1000), help="Hidden neurons.  [default: 12]")
+@click.option("--neurons", type=Number(int, 1, 1000), help="Hidden neurons.  [default: 12]")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]),
               help="Hidden activation.  [default: sigmoid; with --data: tanh]")
-@click.option("--steps", type=click.IntRange(1, 10_000_000), help="Training steps.  [default: 8000]")
-@click.option("--lr", type=float, help="Learning rate, above 0.  [default: 0.05]")
+@click.option("--steps", type=Number(int, 1, 10_000_000), help="Training steps.  [default: 8000]")
+@click.option("--lr", type=Number(float), help="Learning rate, above 0.  [default: 0.05]")
 @click.option("--optimizer", type=click.Choice(["adam", "momentum", "sgd"]), default="adam", show_default=True)
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Initial weights.")
-@click.option("--frames", type=click.IntRange(2, 100_000), help="Training steps recorded.  [default: 120]")
-@click.option("--interval", default="-1,1", show_default=True, help='x range trained on: "LOW,HIGH".')
+@click.option("--seed", type=Number(int, 0, 2**32 - 1), default=0, show_default=True, help="Initial weights.")
+@click.option("--frames", type=Number(int, 2, 100_000), help="Training steps recorded.  [default: 120]")
+@click.option("--interval", default="-1,1", show_default=True,
+              help=f'x range trained on: "LOW,HIGH", within -{INTERVAL_LIMIT:g} and {INTERVAL_LIMIT:g}.')
 @click.option("--data", help="Classify points instead (replay: netreel render boundary --trace FILE): a data set "
               "(xor, circle, moons, spiral, blobs) or a CSV file of x1,x2,label.")
 @click.option("--layers", help='With --data: layer sizes, e.g. "2,8,8,1".  [default: the data set\'s own]')
-@click.option("--points", type=int, help="With --data: points in the data set.  [default: 200]")
-@click.option("--noise", type=float, help="With --data: noise of the data set.  [default: the data set's own]")
+@click.option("--points", type=Number(int), help="With --data: points in the data set.  [default: 200]")
+@click.option("--noise", type=Number(float), help="With --data: noise of the data set.  [default: the data set's own]")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("renders/trace.npz"),
               show_default=True, help="Trace file (.npz).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
@@ -238,23 +288,25 @@ def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, inter
                      optimizer=optimizer)
         return _trace_points(given, seed, frames or netcore.DEFAULT_FRAMES, output, quiet)
     activation = activation or "sigmoid"
+    low_high = _interval(interval)
+    layers = [1, settings["neurons"], 1]
     try:
-        netcore.parse_target(settings["target"])
-    except netcore.TargetError as error:
-        raise NetreelError(f"--target: {one_line(error)}") from None
+        target_function(settings["target"], low_high)
+        check_training_work(layers, netcore.DEFAULT_SAMPLES, settings["steps"])
+        check_trace_bytes(layers, min(settings["frames"], settings["steps"] + 1), netcore.GRID_POINTS,
+                          netcore.DEFAULT_SAMPLES)
+    except ValueError as error:
+        raise NetreelError(one_line(error)) from None
     check_writable(output)
     try:
-        result = netcore.fit_function(
-            activation=activation, optimizer=optimizer, seed=seed, interval=_interval(interval), **settings
-        )
+        with np.errstate(all="ignore"):  # a diverging run is reported as such; numpy's warnings are noise
+            result = netcore.fit_function(
+                activation=activation, optimizer=optimizer, seed=seed, interval=low_high, **settings
+            )
     except ValueError as error:
         raise NetreelError(explain(error) or one_line(error)) from None
-    result.save(output)
-    if not quiet:
-        click.echo(
-            f"{output}  {format_size(output.stat().st_size)}  "
-            f"({len(result)} frames over {settings['steps']} steps, final loss {float(result.loss[-1]):.3g})"
-        )
+    _publish_trace(result, output, quiet, f"{len(result)} frames over {settings['steps']} steps, "
+                                          f"final loss {float(result.loss[-1]):.3g}")
 
 
 def _trace_points(given: dict[str, Any], seed: int, frames: int, output: Path, quiet: bool) -> None:
@@ -263,20 +315,29 @@ def _trace_points(given: dict[str, Any], seed: int, frames: int, output: Path, q
 
     options = build_options(find_scene("boundary"), {k: v for k, v in given.items() if v is not None}, seed)
     x, y = options.dataset()
+    layers = options.network_layers()
+    try:
+        check_training_work(layers, len(x), options.steps)
+        check_trace_bytes(layers, min(frames, options.steps + 1), 0, len(x))
+    except ValueError as error:
+        raise NetreelError(one_line(error)) from None
     check_writable(output)
     try:
-        result = netcore.fit_points(
-            x, y, layers=options.network_layers(), activation=options.activation, steps=options.steps,
-            lr=options.lr, optimizer=options.optimizer, seed=options.seed, frames=frames,
-        )
+        with np.errstate(all="ignore"):  # a diverging run is reported as such; numpy's warnings are noise
+            result = netcore.fit_points(
+                x, y, layers=layers, activation=options.activation, steps=options.steps,
+                lr=options.lr, optimizer=options.optimizer, seed=options.seed, frames=frames,
+            )
     except ValueError as error:
         raise NetreelError(explain(error) or one_line(error)) from None
-    result.save(output)
-    if not quiet:
-        click.echo(
-            f"{output}  {format_size(output.stat().st_size)}  ({len(result)} frames over {options.steps} steps, "
-            f"final accuracy {float(result.accuracy[-1]):.1%})"
-        )
+    _publish_trace(result, output, quiet, f"{len(result)} frames over {options.steps} steps, "
+                                          f"final accuracy {float(result.accuracy[-1]):.1%}")
+
+
+def _publish_trace(result: Any, output: Path, quiet: bool, summary: str) -> None:
+    """Save a Trace in a temporary folder, then publish it as every other file is published."""
+    with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
+        publish_files([(result.save(Path(workdir) / "trace.npz"), output, summary)], quiet=quiet)
 
 
 def _interval(text: str) -> tuple[float, float]:
@@ -284,8 +345,10 @@ def _interval(text: str) -> tuple[float, float]:
         low, high = TupleShape(float, 2).parse(text)
     except ValueError:
         raise NetreelError(f'--interval must be two numbers "LOW,HIGH", e.g. -1,1; got {text!r}') from None
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise NetreelError(f"--interval must have finite LOW < HIGH; got {text!r}")
+    if not (-INTERVAL_LIMIT <= low < high <= INTERVAL_LIMIT):
+        raise NetreelError(
+            f"--interval must have LOW < HIGH, both within -{INTERVAL_LIMIT:g} and {INTERVAL_LIMIT:g}; got {text!r}"
+        )
     return low, high
 
 

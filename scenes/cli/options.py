@@ -1,12 +1,18 @@
-"""Scene flags from a scene"s options dataclass, and spec values checked against it.
+"""Scene flags from a scene's options dataclass, and spec values checked against it.
 
 Tuple options take one quoted argument: numbers separated by commas
 (``--interval -1,1``), and for tuples of tuples, groups separated by spaces
 (``--cases "1,1 1,-1 -1,1"``).
+
+Every number typed by the user goes through :func:`parse_number`: at most
+:data:`MAX_NUMBER_CHARS` characters, finite. The values then meet the options
+dataclass in :meth:`scenes.base.SceneOptions.validate`, which checks their types
+and ranges.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import typing
 from collections.abc import Sequence
@@ -15,16 +21,81 @@ from typing import Any
 
 import click
 
-from ..base import NetreelScene, SceneOptions, flag_name
+from ..base import MAX_WHOLE, NetreelScene, SceneOptions, flag_name, number_text
 from .errors import NetreelError, one_line
 
-__all__ = ["COMMON_FLAGS", "TupleShape", "SceneField", "scene_fields", "click_option", "build_options"]
+__all__ = [
+    "COMMON_FLAGS", "MAX_NUMBER_CHARS", "parse_number", "Number", "TupleShape", "SceneField",
+    "scene_fields", "click_option", "build_options",
+]
+
+#: Longest number text accepted (a 64-bit integer needs 20 characters).
+MAX_NUMBER_CHARS = 40
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 #: Flags every rendering command has; a scene option may not take one of these names.
 COMMON_FLAGS = frozenset(
     {"quality", "format", "output", "theme", "seed", "fps", "size", "max_size", "quiet", "jobs", "spec"}
 )
+
+
+def parse_number(text: str, kind: type = float) -> int | float:
+    """A whole number (``kind`` int) or a finite decimal number from user text.
+
+    Raises
+    ------
+    ValueError
+        For anything else: over :data:`MAX_NUMBER_CHARS` characters, NaN and infinity included.
+    """
+    text = str(text).strip()
+    what = "a whole number" if kind is int else "a finite number"
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"{len(text):,} characters are too many for a number (at most {MAX_NUMBER_CHARS})")
+    if not (_WHOLE if kind is int else _DECIMAL).fullmatch(text):
+        raise ValueError(f"{text!r} is not {what}")
+    value = int(text) if kind is int else float(text)
+    if kind is float and not math.isfinite(value):
+        raise ValueError(f"{text!r} is too large; expected a finite number")
+    return value
+
+
+def _from_spec(value: Any, kind: type) -> int | float:
+    """A number from a spec file (TOML ints are unbounded, floats may be inf or nan)."""
+    if isinstance(value, str):
+        return parse_number(value, kind)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{number_text(value)} is not a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a finite number")
+    if kind is int and value != int(value):
+        raise ValueError(f"{value!r} is not a whole number")
+    if kind is float and isinstance(value, int) and abs(value) > MAX_WHOLE:
+        return value  # too large for a float: validate() refuses it, naming the option's range
+    return kind(value)
+
+
+class Number(click.ParamType):
+    """A flag's number, read by :func:`parse_number` and kept within ``low`` .. ``high``."""
+
+    def __init__(self, kind: type = float, low: float | None = None, high: float | None = None) -> None:
+        self.kind, self.low, self.high = kind, low, high
+        self.name = "integer" if kind is int else "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        try:
+            number = parse_number(value, self.kind)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            self.fail(f"{number_text(number)} is not in the range {self._range()}", param, ctx)
+        return number
+
+    def _range(self) -> str:
+        return f"{self.low if self.low is not None else '-inf'} to {self.high if self.high is not None else 'inf'}"
 
 
 @dataclass(frozen=True)
@@ -77,9 +148,9 @@ class TupleShape:
         """Read a value such as ``"-1,1"`` or ``"1,1 1,-1"``."""
         if self.group is None:
             parts = [p for p in re.split(r"[\s,]+", text.strip()) if p]
-            return self.convert([self._number(p) for p in parts])
+            return self.convert([self._item(p) for p in parts])
         groups = [g for g in re.split(r"[\s;]+", text.strip()) if g]
-        return self.convert([[self._number(p) for p in g.split(",") if p] for g in groups])
+        return self.convert([[self._item(p) for p in g.split(",") if p] for g in groups])
 
     def convert(self, value: Any) -> tuple[Any, ...]:
         """Check and convert a list value (from TOML) or a parsed one."""
@@ -98,20 +169,11 @@ class TupleShape:
             out.append(tuple(self._item(v) for v in group))
         return tuple(out)
 
-    def _number(self, text: str) -> int | float:
-        try:
-            return int(text) if self.item is int else float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number; expected {self.syntax()}") from None
-
     def _item(self, value: Any) -> int | float:
-        if isinstance(value, str):
-            return self._number(value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{value!r} is not a number; expected {self.syntax()}")
-        if self.item is int and value != int(value):
-            raise ValueError(f"{value!r} is not a whole number")
-        return self.item(value)
+        try:
+            return _from_spec(value, self.item)
+        except ValueError as error:
+            raise ValueError(f"{error}; expected {self.syntax()}") from None
 
 
 def _number_text(value: float) -> str:
@@ -166,11 +228,16 @@ class SceneField:
         return text
 
     def convert(self, value: Any) -> Any:
-        """A value from a spec file or a flag, as the options dataclass wants it."""
+        """A value from a spec file or a flag, as the options dataclass wants it.
+
+        Numbers are read as :func:`parse_number` reads flags; any other type is left
+        for :meth:`scenes.base.SceneOptions.validate` to refuse (a bool option takes
+        only true or false, never "no" or 5).
+        """
         if self.shape is not None:
             return self.shape.convert(value)
-        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+        if self.kind in (int, float) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _from_spec(value, self.kind)
         return value
 
 
@@ -201,7 +268,7 @@ def click_option(item: SceneField) -> click.Option:
             [f"{item.flag}/--no-{item.flag[2:]}", item.name], default=None,
             help=help_text, show_default=item.default_text(),
         )
-    kinds: dict[type, click.ParamType] = {int: click.INT, float: click.FLOAT, str: click.STRING}
+    kinds: dict[type, click.ParamType] = {int: Number(int), float: Number(float), str: click.STRING}
     param = _TupleParam(item.shape) if item.shape else kinds.get(item.kind, click.STRING)
     if item.choices:
         param = click.Choice(item.choices)

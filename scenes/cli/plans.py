@@ -12,11 +12,13 @@ import click
 
 from ..base import NetreelScene, SceneOptions
 from ..output.render import Job, JobFailed, JobResult, run_jobs, scene_path
-from ..output.writers import format_size, publish
-from .errors import NetreelError, one_line
-from .settings import VIDEO_FORMATS, Output
+from ..output.writers import format_size, publish_all
+from . import signals
+from .console import say
+from .errors import NetreelError, RunFailed, one_line, os_error_text
+from .settings import VIDEO_FORMATS, Output, check_writable
 
-__all__ = ["Plan", "plan_for", "render_plans", "explain"]
+__all__ = ["Plan", "plan_for", "render_plans", "publish_files", "explain"]
 
 
 @dataclass
@@ -46,8 +48,12 @@ def render_plans(
     """Render every plan, then publish all files at once and report them.
 
     ``finish(results, workdir)`` may add files made from several results (the
-    explainer's joined video) as ``(made, target, note)`` triples.
+    explainer's joined video) as ``(made, target, note)`` triples. Every plan's
+    target is checked writable first, before anything renders.
     """
+    for plan in plans:
+        for target in plan.targets.values():
+            check_writable(target)
     with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
         try:
             results = _run(plans, workdir, processes, quiet)
@@ -63,11 +69,28 @@ def render_plans(
             if message is None:
                 raise
             raise NetreelError(message) from None
-        for source, target, note in made:
-            publish(source, target)
-        if not quiet:
-            for _, target, note in made:
-                click.echo(f"{target}  {format_size(target.stat().st_size)}" + (f"  ({note})" if note else ""))
+        publish_files(made, quiet=quiet)
+
+
+def publish_files(made: Sequence[tuple[Path, Path, str]], *, quiet: bool) -> None:
+    """Publish every ``(made, target, note)`` file together, then print each target with its size.
+
+    Signals wait until the files are published, and no longer stop the run after that.
+
+    Raises
+    ------
+    RunFailed
+        When a file cannot be written (a full disk, a read-only folder); no target is changed then.
+    """
+    try:
+        with signals.blocked():
+            publish_all([(source, target) for source, target, _ in made])
+            signals.mark_done()
+    except OSError as error:
+        raise RunFailed(f"cannot write the output: {os_error_text(error)}; no file was changed") from None
+    if not quiet:
+        for _, target, note in made:
+            say(f"{target}  {format_size(target.stat().st_size)}" + (f"  ({note})" if note else ""))
 
 
 def explain(error: ValueError) -> str | None:
@@ -80,6 +103,8 @@ def explain(error: ValueError) -> str | None:
     if kind in ("GifTooLarge", "TargetError"):
         flag = "--max-size" if kind == "GifTooLarge" else "--target"
         return message if message.startswith("--") else f"{flag}: {message}"
+    if kind in ("GifTooLong", "LimitError", "TraceFileError"):
+        return message
     return None
 
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import math
+import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from ..base import number_text
 from ..output.render import GifRequest
 from ..output.writers import GifSettings, parse_size
 from ..theme import THEMES
-from .errors import NetreelError
+from .errors import NetreelError, os_error_text
+from .options import Number
 
-__all__ = ["QUALITIES", "FORMATS", "VIDEO_FORMATS", "Output", "resolve_output", "check_writable", "common_options"]
+__all__ = [
+    "QUALITIES", "FORMATS", "VIDEO_FORMATS", "MIN_FPS", "MAX_FPS", "Output", "parse_frame_size",
+    "resolve_output", "check_writable", "common_options",
+]
 
 
 #: ``--quality``: frame size and rate, as Manim's -ql/-qm/-qh/-qk.
@@ -29,7 +33,10 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
 FORMATS = ("mp4", "webm", "gif", "png")
 VIDEO_FORMATS = ("mp4", "webm")
 DEFAULT_GIF_COLORS = 128
-MAX_FPS = 120
+#: Frame rates: below one frame a second a video encoder (and a GIF's timing) has nothing to work with.
+MIN_FPS, MAX_FPS = 1, 120
+#: Longest file name (one path component) and whole path, in bytes, as Linux allows.
+NAME_MAX, PATH_MAX = 255, 4096
 MAX_WIDTH, MAX_HEIGHT = 7680, 4320
 MIN_SIDE = 16
 
@@ -51,8 +58,15 @@ class Output:
         return GifRequest(GifSettings(self.fps, 1.0, DEFAULT_GIF_COLORS), self.max_bytes)
 
 
-def _parse_frame_size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+def parse_frame_size(text: str) -> tuple[int, int]:
+    """``(width, height)`` from ``"854x480"``, each side within the allowed range.
+
+    Raises
+    ------
+    NetreelError
+        Naming ``--size`` and what is allowed.
+    """
+    match = re.fullmatch(r"\s*([0-9]{1,6})\s*[xX×]\s*([0-9]{1,6})\s*", text)
     if not match:
         raise NetreelError(f"--size must be WIDTHxHEIGHT, e.g. 854x480; got {text!r}")
     width, height = int(match.group(1)), int(match.group(2))
@@ -96,12 +110,12 @@ def resolve_output(
         raise NetreelError(f"--quality must be one of {', '.join(QUALITIES)}; got {quality!r}")
     width, height, rate = QUALITIES[quality]
     if size is not None:
-        width, height = _parse_frame_size(size)
+        width, height = parse_frame_size(size)
     if format in VIDEO_FORMATS and (width % 2 or height % 2):
         raise NetreelError(f"--size must have an even width and height for {format}; got {width}x{height}")
     if fps is not None:
-        if not (math.isfinite(fps) and 0 < fps <= MAX_FPS):
-            raise NetreelError(f"--fps must be more than 0 and at most {MAX_FPS}; got {fps:g}")
+        if not MIN_FPS <= fps <= MAX_FPS:
+            raise NetreelError(f"--fps must be between {MIN_FPS} and {MAX_FPS}; got {number_text(fps)}")
         rate = fps
     max_bytes = None
     if max_size is not None:
@@ -116,19 +130,61 @@ def resolve_output(
 
 
 def check_writable(path: Path) -> None:
-    """Make sure ``path`` can be written (creating its folder); raise NetreelError if not."""
-    if path.is_dir():
-        raise NetreelError(f"output {str(path)!r} is a folder; give a file name")
-    folder = path.parent
+    """Make sure ``path`` can be published later, without writing anything or making a folder.
+
+    Refuses a NUL byte, a name or path longer than Linux allows, a folder or a
+    mount point in the way, a part of the folder that is a file, and a folder that
+    cannot be written (read-only, no permission).
+
+    Raises
+    ------
+    NetreelError
+        One line naming the output and the problem.
+    """
+    text = os.fspath(path)
+    shown = repr(text if len(text) <= 80 else text[:60] + "..." + text[-16:])
+    if "\0" in text:
+        raise NetreelError(f"output {shown} contains a NUL byte")
+    if len(os.fsencode(text)) >= PATH_MAX:
+        raise NetreelError(f"output {shown} is longer than {PATH_MAX - 1} bytes")
+    long = [part for part in Path(text).parts if len(os.fsencode(part)) > NAME_MAX]
+    if long:
+        raise NetreelError(f"output {shown}: the name {long[0][:40]!r}... is longer than {NAME_MAX} bytes")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".netreel-check-"):
-            pass
-    except (FileExistsError, NotADirectoryError):
-        raise NetreelError(f"cannot write {str(path)!r}: a part of its folder is a file") from None
+        if path.is_dir():
+            raise NetreelError(f"output {shown} is a folder; give a file name")
+        if path.exists() and not path.is_file():
+            raise NetreelError(f"output {shown} is not a regular file")
+        if _is_mount_point(path):
+            raise NetreelError(f"output {shown} is a mount point; give another file name")
+        folder = path.parent
+        while not os.path.lexists(folder):
+            folder = folder.parent
+        if not folder.is_dir():
+            raise NetreelError(f"cannot write {shown}: a part of its folder is a file")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise NetreelError(f"cannot write to folder {str(folder)!r}: read-only or no permission")
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise NetreelError(f"cannot write to folder {str(folder)!r}: {reason}") from None
+        raise NetreelError(f"cannot write {shown}: {os_error_text(error)}") from None
+
+
+def _is_mount_point(path: Path) -> bool:
+    """Whether something is mounted at ``path`` (a file bind-mounted there included)."""
+    if not path.exists():
+        return False
+    if os.path.ismount(path):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            points = {_unescape(line.split()[4]) for line in handle if len(line.split()) > 4}
+    except OSError:
+        return False
+    return os.path.realpath(path) in points
+
+
+def _unescape(field: str) -> str:
+    # mountinfo writes space, tab, newline and backslash as three octal digits.
+    return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), field)
 
 
 def common_options(formats: Sequence[str] = FORMATS) -> Callable:
@@ -142,9 +198,9 @@ def common_options(formats: Sequence[str] = FORMATS) -> Callable:
                      help="Output file.  [default: renders/<name>.<format>]"),
         click.option("--theme", type=click.Choice(list(THEMES)), default="dark", show_default=True,
                      help="Colour theme."),
-        click.option("--seed", type=click.IntRange(0, 2**32 - 1),
+        click.option("--seed", type=Number(int, 0, 2**32 - 1),
                      help="Seed for the scene's seed option and for numpy/random."),
-        click.option("--fps", type=float, help="Frame rate (overrides --quality)."),
+        click.option("--fps", type=Number(float), help=f"Frame rate, {MIN_FPS} to {MAX_FPS} (overrides --quality)."),
         click.option("--size", metavar="WxH", help="Frame size, e.g. 854x480 (overrides --quality)."),
         click.option("--max-size", metavar="SIZE",
                      help="GIF only: shrink fps, then size, then colours to fit, e.g. 2MB."),

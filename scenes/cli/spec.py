@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..base import number_text
 from ..registry import UnknownScene, find_scene
-from .errors import NetreelError, one_line
+from .errors import NetreelError
 from .options import build_options
 from .plans import Plan, plan_for
 from .settings import check_writable, resolve_output
+from .toml_file import read_toml
 
 __all__ = ["read_spec"]
 
@@ -24,13 +25,7 @@ def read_spec(path: Path) -> list[Plan]:
     Top-level settings (theme, quality, format, fps, size, seed, max_size) are
     defaults for every entry; an entry's other keys are the scene's parameters.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise NetreelError(f"cannot read spec {str(path)!r}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise NetreelError(f"spec {str(path)!r} is not valid TOML: {one_line(error)}") from None
+    data = read_toml(path, f"spec {str(path)!r}")
     entries = data.get("scene")
     defaults = {key: value for key, value in data.items() if key != "scene"}
     if isinstance(entries, str):
@@ -67,17 +62,17 @@ def _spec_plan(entry: dict[str, Any]) -> Plan:
     except UnknownScene as error:
         raise NetreelError(str(error)) from None
     settings = {key.replace("-", "_"): entry.pop(key) for key in list(entry) if key.replace("-", "_") in _SETTING_KEYS}
-    for key, kind in (("fps", (int, float)), ("seed", int)):
+    for key, kind, what in (("fps", (int, float), "a number"), ("seed", int, "a whole number")):
         value = settings.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
-            raise NetreelError(f"{key} must be a number; got {value!r}")
+            raise NetreelError(f"{key} must be {what}; got {number_text(value)}")
     for key in ("quality", "format", "output", "theme", "size", "max_size"):
         value = settings.get(key)
         if value is not None and not isinstance(value, str):
-            raise NetreelError(f"{key} must be a string; got {value!r}")
+            raise NetreelError(f"{key} must be a string; got {number_text(value)}")
     seed = settings.pop("seed", None)
     if seed is not None and not 0 <= seed < 2**32:
-        raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {seed}")
+        raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {number_text(seed)}")
     settings = {"quality": None, "format": None, "output": None, "theme": "dark", **settings}
     out = resolve_output(stem=scene.name, seed=seed, **settings)
     options = build_options(scene, entry, seed)

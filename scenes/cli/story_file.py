@@ -31,9 +31,10 @@ from manim import Scene
 
 from ..base import NetreelScene, SceneOptions
 from ..registry import UnknownScene, find_scene, scenes
-from .errors import NetreelError, one_line
+from .errors import NetreelError
 from .options import build_options, scene_fields
 from .scene_file import is_file_ref, load_scene_file
+from .toml_file import read_toml
 
 __all__ = ["Story", "StorySection", "read_story", "parse_story", "default_story", "default_story_text"]
 
@@ -85,13 +86,7 @@ def read_story(path: Path, *, allow_code: bool = False, seed: int | None = None)
         One line for an unreadable file or anything wrong in it.
     """
     where = f"story {str(path)!r}"
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise NetreelError(f"cannot read {where}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise NetreelError(f"{where} is not valid TOML: {one_line(error)}") from None
+    data = read_toml(path, where)
     return parse_story(data, where=where, base=Path(path).parent, allow_code=allow_code, seed=seed)
 
 
