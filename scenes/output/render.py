@@ -262,9 +262,18 @@ _LEFT_TO_PARENT = (signal.SIGINT, signal.SIGHUP)
 
 
 def _ignore_interrupts() -> None:
+    """A worker's signals: Ctrl-C and SIGHUP ignored; SIGTERM (:func:`stop_workers`) ends it cleanly."""
     for signum in _LEFT_TO_PARENT:
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _LEFT_TO_PARENT)
+    signal.signal(signal.SIGTERM, _leave_cleanly)
+
+
+def _leave_cleanly(signum: int, frame: Any) -> None:
+    # Leave as a normal exit rather than be killed, so the worker's own clean-up runs:
+    # semaphores a library made here are released instead of reported as leaked.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
 
 
 class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
