@@ -376,3 +376,14 @@ def test_trace_data_bad_flags_are_one_error_line_and_no_file(tmp_path, args, fra
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: ") and fragment in lines[0]
     assert not path.exists()
+
+
+def test_a_users_csv_is_classified_with_the_default_network(tmp_path):
+    path = tmp_path / "points.csv"
+    rows = [(x1, x2, "dog" if x1 * x2 > 0 else "cat") for x1 in (-0.8, -0.3, 0.3, 0.8) for x2 in (-0.7, 0.2, 0.9)]
+    path.write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    frames, scene = _boundary(width=96, height=54, data=str(path), steps=300)
+    x, y = netcore.load_points(path)
+    assert np.array_equal(scene.trace.x_train, x) and np.array_equal(scene.trace.y_train, y)
+    assert scene.trace.layer_sizes == netcore.DEFAULT_LAYERS_2D
+    assert "12 points from points.csv" == scene.data_label.original_text
