@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from manim import RIGHT, Group, ManimColor, config
+from support import render_plain
+from test_mobject_examples import examples
 
 import netcore
 from scenes.base import NetreelScene
@@ -22,10 +24,12 @@ from scenes.story.decision_boundary import (
     DecisionBoundaryOptions,
     verdict,
 )
-from scenes.story.region_construction import INTERVAL, RegionConstruction, RegionConstructionOptions
+from scenes.story.region_construction import (
+    INTERVAL,
+    RegionConstruction,
+    RegionConstructionOptions,
+)
 from scenes.theme import THEMES
-from support import render_plain
-from test_mobject_examples import examples
 
 DARK = THEMES["dark"]
 
@@ -185,6 +189,13 @@ def _ring_color(frame, centre, radius, width, height):
     return np.median(frame[ring][:, :3].astype(float), axis=0)
 
 
+def _colored_pixels(frame, mobject, color, width=480, height=270):
+    """Pixels within 40 of ``color`` inside ``mobject``'s box."""
+    (left, top), (right, bottom) = (scene_to_pixel(mobject.get_corner(c), width, height) for c in ([-1, 1, 0], [1, -1, 0]))
+    box = frame[int(top):int(bottom) + 1, int(left):int(right) + 1, :3].astype(float)
+    return int((np.linalg.norm(box - rgb(color), axis=-1) < 40).sum())
+
+
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_xor_learns_and_the_heatmap_shows_each_class_colour_around_its_points(theme):
     width, height = 480, 270
@@ -193,6 +204,8 @@ def test_xor_learns_and_the_heatmap_shows_each_class_colour_around_its_points(th
     assert trace.accuracy[-1] >= SUCCESS_ACCURACY and scene.succeeded
     colors = THEMES[theme]
     assert scene.accuracy_value.slots[0].get_fill_color().to_hex().upper() == colors.accent.upper()
+    assert _colored_pixels(frames[-1], scene.accuracy_value, colors.accent) > 5
+    assert _colored_pixels(frames[-1], scene.accuracy_value, colors.error) == 0
     assert "classified correctly" in scene.caption.line.original_text.replace("\n", " ")
     network = trace.network_at(-1)
     output = network.predict(trace.x_train)[:, 0]
@@ -218,6 +231,9 @@ def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():
     theme = THEMES["dark"]
     color = scene.accuracy_value.slots[0].get_fill_color().to_hex().upper()
     assert color == theme.error.upper() and color != theme.accent.upper()
+    # On screen: the accuracy's glyphs in the error colour, none in the success colour.
+    assert _colored_pixels(frames[-1], scene.accuracy_value, theme.error) > 5
+    assert _colored_pixels(frames[-1], scene.accuracy_value, theme.accent) == 0
     said = scene.caption.line.original_text.replace("\n", " ")
     assert "did not manage" in said and "--layers 2,16,16,1" in said and f"{accuracy:.0%}"[:-1] in said
 
@@ -237,7 +253,7 @@ def test_replays_a_saved_trace_and_rejects_a_one_dimensional_one(tmp_path):
     path = tmp_path / "circle.npz"
     netcore.fit_points(x, y, layers=(2, 4, 1), activation="tanh", steps=100, lr=0.05, optimizer="adam",
                        seed=1, frames=5).save(path)
-    frames, scene = _boundary(width=96, height=54, trace=str(path))
+    scene = _boundary(width=96, height=54, trace=str(path))[1]
     assert scene.trace.layer_sizes == (2, 4, 1) and len(scene.thumbnails) == 4
     assert np.array_equal(scene.trace.x_train, x)
     flat = tmp_path / "sine.npz"
@@ -382,7 +398,7 @@ def test_a_users_csv_is_classified_with_the_default_network(tmp_path):
     path = tmp_path / "points.csv"
     rows = [(x1, x2, "dog" if x1 * x2 > 0 else "cat") for x1 in (-0.8, -0.3, 0.3, 0.8) for x2 in (-0.7, 0.2, 0.9)]
     path.write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
-    frames, scene = _boundary(width=96, height=54, data=str(path), steps=300)
+    scene = _boundary(width=96, height=54, data=str(path), steps=300)[1]
     x, y = netcore.load_points(path)
     assert np.array_equal(scene.trace.x_train, x) and np.array_equal(scene.trace.y_train, y)
     assert scene.trace.layer_sizes == netcore.DEFAULT_LAYERS_2D

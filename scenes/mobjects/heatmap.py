@@ -32,7 +32,7 @@ _FULL_RESOLUTION_LINES = 540
 
 def block_pixels() -> int:
     """Side, in pixels of the current render, of one heatmap block."""
-    return max(1, int(round(config.pixel_height / _FULL_RESOLUTION_LINES)))
+    return max(1, round(config.pixel_height / _FULL_RESOLUTION_LINES))
 
 
 def color_rgb(color: str) -> np.ndarray:
@@ -90,7 +90,7 @@ class Heatmap(PMobject):
         self.strength = strength
         self.opacity = self.overlay_opacity = 1.0
         step = self.block * config.frame_width / config.pixel_width
-        self.cols, self.rows = max(2, int(round(width / step))), max(2, int(round(height / step)))
+        self.cols, self.rows = max(2, round(width / step)), max(2, round(height / step))
         # The camera paints each point's pixel and the block right of and below it,
         # so a point sits on the pixel centre at its block's top-left corner.
         xs = np.arange(self.cols) * step + 0.5 * step / self.block - self.cols * step / 2

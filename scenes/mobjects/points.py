@@ -47,8 +47,8 @@ def dot_layer(
     reach = int(np.ceil(radius + outline + 1))
     offsets = np.arange(-reach, reach + 1)
     for (x, y), color in zip(centres, colors):
-        ys = offsets + int(round(y))
-        xs = offsets + int(round(x))
+        ys = offsets + round(y)
+        xs = offsets + round(x)
         ys, xs = ys[(ys >= 0) & (ys < rows)], xs[(xs >= 0) & (xs < cols)]
         if not len(ys) or not len(xs):
             continue

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
     UP,
     Circle,
