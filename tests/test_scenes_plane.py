@@ -258,8 +258,12 @@ def test_replays_a_saved_trace_and_rejects_a_one_dimensional_one(tmp_path):
     assert np.array_equal(scene.trace.x_train, x)
     flat = tmp_path / "sine.npz"
     netcore.fit_function("sine", neurons=3, steps=20, frames=3).save(flat)
-    with pytest.raises(ValueError, match="--trace: .* not a classification"):
+    with pytest.raises(ValueError, match="--trace: .* needs 2 inputs"):
         DecisionBoundaryOptions(trace=str(flat)).validate()
+    regression = tmp_path / "regression.npz"
+    netcore.train(netcore.Network([2, 3, 1], seed=0), x, y, steps=5, frames=2).save(regression)
+    with pytest.raises(ValueError, match="--trace: .* not a classification"):
+        DecisionBoundaryOptions(trace=str(regression)).validate()
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="--trace: "):
@@ -287,7 +291,8 @@ def test_the_same_seed_gives_the_same_frames():
         ({"activation": "step"}, "--activation must be one of"),
         ({"steps": 0}, "--steps must be at least 1"),
         ({"lr": float("nan")}, "--lr must be a finite number"),
-        ({"trace": "/nonexistent/fit.npz"}, "--trace: no such file"),
+        ({"trace": "/nonexistent/fit.npz"}, "--trace: "),
+        ({"points": 10_000, "steps": 1_000_000}, "over the limit"),
     ],
 )
 def test_bad_options_fail_before_rendering(changes, message):

@@ -28,7 +28,8 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Group, VGroup, config, linear
 
 import netcore
-from scenes.base import NetreelScene, SceneOptions, option
+from netcore.limits import check_training_work
+from scenes.base import NetreelScene, SceneOptions, check_trace_file, option
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
@@ -103,17 +104,13 @@ class DecisionBoundaryOptions(SceneOptions):
         if self.trace:
             self.saved_trace()
         else:
-            self.dataset()
+            check_training_work(layers, len(self.dataset()[0]), self.steps)
 
     def saved_trace(self) -> netcore.Trace:
         """The Trace of ``--trace``, checked to be a classification of points in the plane."""
-        if not Path(self.trace).is_file():
-            raise ValueError(f"--trace: no such file {self.trace!r}")
-        try:
-            trace = netcore.Trace.load(self.trace)
-        except (OSError, ValueError) as error:
-            raise ValueError(f"--trace: {error}") from None
-        if trace.layer_sizes[0] != 2 or trace.layer_sizes[-1] != 1 or np.isnan(trace.accuracy).any():
+        check_trace_file(self.trace, inputs=2, outputs=1)
+        trace = netcore.Trace.load(self.trace)
+        if len(trace.layer_sizes) < 3 or np.isnan(trace.accuracy).any():
             raise ValueError(f"--trace: {self.trace!r} is not a classification of points in the plane "
                              "(make one with netreel trace --data ...)")
         return trace
