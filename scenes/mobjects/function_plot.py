@@ -15,7 +15,12 @@ from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 from ..text import label, number_text
 from ..theme import Theme
 
-__all__ = ["FunctionPlot", "nice_step", "nice_range", "merge_dashes"]
+__all__ = ["FunctionPlot", "ROLES", "nice_step", "nice_range", "merge_dashes"]
+
+#: Curve roles, drawn bottom to top: a neuron's part, any other curve, the network's
+#: output, and the dashed target over them all, so a perfect fit still shows the
+#: target (grey dashes over yellow) instead of hiding it under the output.
+ROLES = ("part", "curve", "output", "target")
 
 
 class FunctionPlot(VGroup):
@@ -30,13 +35,15 @@ class FunctionPlot(VGroup):
     tick_labels : number the ticks.
     tick_size : font size of the tick labels (axis names are a little bigger).
     labels_at_edges : put the tick numbers along the bottom and left edges of the
-        plot instead of on axes that cross inside it, so curves never run over them.
+        plot (the default), so curves never run over them; False puts them on the
+        axes, which may cross inside the plot.
     kwargs : passed on to ``VGroup``.
 
     Attributes
     ----------
     axes : the Manim ``Axes``.
-    curves : ``{name: VMobject}``, in the order they were added.
+    curves : ``{name: VMobject}``, in the order they were added (drawn in the order of
+        their roles, see :meth:`add_curve`).
     tick_labels, x_label, y_label : the axes' text.
 
     Examples
@@ -53,7 +60,7 @@ class FunctionPlot(VGroup):
         class FunctionPlotExample(Scene):
             def construct(self):
                 theme = THEMES["dark"]
-                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme, labels_at_edges=True)
+                plot = FunctionPlot((-3, 3, 1), (-0.5, 1.5, 0.5), theme)
                 xs = np.linspace(-3, 3, 121)
                 plot.add_curve("step", xs, step_neuron(1.0, steepness=50).predict(xs)[:, 0],
                                theme.target, dashed=True)
@@ -74,7 +81,7 @@ class FunctionPlot(VGroup):
         y_label: str = "y",
         tick_labels: bool = True,
         tick_size: float = 20,
-        labels_at_edges: bool = False,
+        labels_at_edges: bool = True,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -121,6 +128,7 @@ class FunctionPlot(VGroup):
             self.y_label = label(y_label, theme.muted, tick_size + 4).next_to(self.axes.y_axis.get_end(), UP, buff=0.15)
             self.add(self.y_label)
         self.curves: dict[str, VMobject] = {}
+        self.roles: dict[str, str] = {}
         self._hidden_outside: set[str] = set()
 
     @staticmethod
@@ -186,13 +194,21 @@ class FunctionPlot(VGroup):
         stroke_width: float = 4,
         dashed: bool = False,
         hide_outside: bool = False,
+        role: str | None = None,
     ) -> VMobject:
         """Add (and return) a curve through ``(xs, ys)``; replaces a curve of the same name.
 
         A dashed curve is a group of dashes; :meth:`set_data` re-cuts its dashes.
         ``hide_outside`` leaves gaps where the curve leaves the y range (see
         :meth:`visible_path`) instead of clipping it flat onto the border.
+        ``role`` (one of :data:`ROLES`; default: the name if it is one, else
+        ``"curve"``) sets its layer: above curves of its own and lower roles, below
+        higher ones, whatever the order they were added in. To draw a target under
+        the output, ask for it: ``role="part"``.
         """
+        role = role or (name if name in ROLES else "curve")
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}; got {role!r}")
         if name in self.curves:
             self.remove_curve(name)
         curve = VMobject(stroke_color=color, stroke_width=stroke_width)
@@ -206,8 +222,12 @@ class FunctionPlot(VGroup):
             dashes = DashedVMobject(curve, num_dashes=_dash_count(curve))
             dashes.set_stroke(color, stroke_width)
             curve = dashes
-        self.curves[name] = curve
-        self.add(curve)
+        above = [self.curves[other] for other, r in self.roles.items() if ROLES.index(r) > ROLES.index(role)]
+        self.curves[name], self.roles[name] = curve, role
+        if above:
+            self.insert(min(self.submobjects.index(other) for other in above), curve)
+        else:
+            self.add(curve)
         return curve
 
     def set_data(self, name: str, xs: np.ndarray, ys: np.ndarray) -> VMobject:
@@ -232,6 +252,7 @@ class FunctionPlot(VGroup):
     def remove_curve(self, name: str) -> VMobject:
         """Take curve ``name`` off the plot and return it."""
         curve = self.curves.pop(name)
+        del self.roles[name]
         self._hidden_outside.discard(name)
         self.remove(curve)
         return curve
