@@ -1,21 +1,24 @@
 """A small loss-vs-step chart, log scale by default, updated in place.
 
 The log scale is drawn as a linear axis over ``log10(loss)`` with Text labels
-such as ``10⁻³`` (Manim's own log axis labels need LaTeX).
+such as ``10⁻³`` (Manim's own log axis labels need LaTeX). A loss outside the
+chart's range is drawn on its edge and says so: a small arrowhead beyond the
+dot while the latest loss is out of view, and a warning the first time.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Text, VGroup, VMobject
+from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, VMobject
 
 from ..text import label
 from ..theme import Theme
 from .function_plot import _ticks, nice_step
 
-__all__ = ["LossCurve"]
+__all__ = ["LossCurve", "loss_range"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EXPONENT_SCALE = 1.4
@@ -52,6 +55,8 @@ class LossCurve(VGroup):
     Attributes
     ----------
     axes, curve, dot : the Manim ``Axes``, the loss line and its last point.
+    below, above : arrowheads shown under (over) the dot while the latest loss
+        lies below (above) the chart's range.
     tick_labels, x_label, y_label : the axes' text.
 
     Examples
@@ -67,8 +72,7 @@ class LossCurve(VGroup):
         class LossCurveExample(Scene):
             def construct(self):
                 trace = fit_function("sine", neurons=4, steps=300, frames=31)
-                chart = LossCurve(THEMES["dark"], max_step=int(trace.steps[-1]), width=6, height=3.5,
-                                  loss_range=(trace.loss.min(), trace.loss.max()), font_size=24)
+                chart = LossCurve.for_trace(trace, THEMES["dark"], width=6, height=3.5, font_size=24)
                 chart.set_data(trace.steps, trace.loss)
                 self.add(chart)
     """
@@ -126,7 +130,27 @@ class LossCurve(VGroup):
         self.dot = Dot(radius=0.05, color=theme.output)
         self.curve.set_points_as_corners([self.axes.c2p(0, y_range[1])] * 2)
         self.dot.move_to(self.axes.c2p(0, y_range[1]))
-        self.add(self.axes, self.tick_labels, self.x_label, self.y_label, self.curve, self.dot)
+        self.below, self.above = (
+            Triangle(fill_color=theme.output, fill_opacity=0, stroke_width=0).scale_to_fit_height(0.1).rotate(angle)
+            for angle in (PI, 0)
+        )
+        self._warned = False
+        self.add(self.axes, self.tick_labels, self.x_label, self.y_label, self.curve, self.dot, self.below, self.above)
+
+    @classmethod
+    def for_trace(cls, trace, theme: Theme, *, log: bool = True, **kwargs) -> LossCurve:
+        """A chart for a ``netcore.Trace``: steps up to its last, losses from its smallest to its largest.
+
+        ``kwargs`` (``width``, ``height``, ``font_size``, ...) go on to the constructor.
+        """
+        return cls(theme, max_step=max(1, int(trace.steps[-1])), loss_range=loss_range(trace.loss, log=log),
+                   log=log, **kwargs)
+
+    @property
+    def shown_range(self) -> tuple[float, float]:
+        """The lowest and highest loss the chart shows (whole decades on a log axis)."""
+        low, high = self.offset + self.y_range[0], self.offset + self.y_range[1]
+        return (10.0**low, 10.0**high) if self.log else (low, high)
 
     def loss_to_y(self, losses: np.ndarray) -> np.ndarray:
         """Axis coordinate of each loss (``log10`` on a log axis), clipped into view."""
@@ -140,9 +164,15 @@ class LossCurve(VGroup):
         return self.axes.c2p(step, float(self.loss_to_y(loss)))
 
     def set_data(self, steps: np.ndarray, losses: np.ndarray) -> None:
-        """Show losses up to now: redraw the curve in place, move the dot to the last point."""
+        """Show losses up to now: redraw the curve in place, move the dot to the last point.
+
+        A loss outside :attr:`shown_range` is drawn on the edge; while the latest one
+        is, an arrowhead beyond the dot points to where it lies, and the first such
+        loss a chart meets is also a warning (use :meth:`for_trace` for a range that fits).
+        """
         steps = np.asarray(steps, dtype=float).ravel()
-        ys = self.loss_to_y(np.asarray(losses, dtype=float).ravel())
+        losses = np.asarray(losses, dtype=float).ravel()
+        ys = self.loss_to_y(losses)
         if steps.shape != ys.shape or steps.size == 0:
             raise ValueError(f"steps and losses must match and be non-empty, got {steps.shape} and {ys.shape}")
         points = np.reshape(self.axes.c2p(np.column_stack([steps, ys])), (-1, 3))  # one point comes back flat
@@ -150,3 +180,35 @@ class LossCurve(VGroup):
             points = np.vstack([points, points])
         self.curve.set_points_as_corners(points)
         self.dot.move_to(points[-1])
+        low, high = self.shown_range
+        outside = ~((losses >= low) & (losses <= high))  # NaN is outside too
+        if outside.any() and not self._warned:
+            self._warned = True
+            first = int(np.argmax(outside))
+            warnings.warn(
+                f"LossCurve: loss {losses[first]:.3g} at step {steps[first]:g} lies outside the chart's "
+                f"range {low:g} to {high:g} and is drawn on its edge; LossCurve.for_trace(trace, theme) "
+                "takes the range from the data",
+                stacklevel=2,
+            )
+        last = losses[-1]
+        for mark, beyond, side in ((self.below, last < low, DOWN), (self.above, last > high, UP)):
+            mark.set_fill(opacity=1.0 if beyond else 0.0)
+            if beyond:
+                mark.next_to(self.dot, side, buff=0.04)
+
+
+def loss_range(losses: np.ndarray, *, log: bool = True) -> tuple[float, float]:
+    """``(lo, hi)`` for :class:`LossCurve` showing every finite loss (every positive one on a log axis).
+
+    A log range spans at least a decade; with no usable loss it is ``(1e-3, 1)``.
+    """
+    losses = np.asarray(losses, dtype=float).ravel()
+    usable = losses[np.isfinite(losses) & ((losses > 0) if log else True)]
+    if usable.size == 0:
+        return (1e-3, 1.0) if log else (0.0, 1.0)
+    low, high = float(usable.min()), float(usable.max())
+    if log:
+        return low, max(high, low * 10)
+    low = min(low, 0.0)
+    return low, high if high > low else low + 1.0

@@ -178,10 +178,7 @@ class UniversalApproximation(NetreelScene):
         for name, value in zip(self.counter_labels, (self.step_value, self.loss_value)):
             value.next_to(name, RIGHT, buff=0.2).align_to(name, DOWN)
 
-        self.loss_chart = LossCurve(
-            theme, max_step=int(trace.steps[-1]), loss_range=_loss_range(trace.loss),
-            width=3.3, height=1.3, font_size=16,
-        )
+        self.loss_chart = LossCurve.for_trace(trace, theme, width=3.3, height=1.3, font_size=16)
         self.loss_chart.next_to(self.counter_labels, DOWN, buff=0.3).set_x(self.diagram.get_x() + 0.2)
         self.loss_chart.set_data(trace.steps[:1], trace.loss[:1])
 
@@ -258,12 +255,6 @@ def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
         low = max(min(low, float(shares.min())), low - reach)
         high = min(max(high, float(shares.max())), high + reach)
     return nice_range(low, high, 0.05)
-
-
-def _loss_range(losses: np.ndarray) -> tuple[float, float]:
-    finite = losses[np.isfinite(losses) & (losses > 0)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (1e-3, 1.0)
-    return low, max(high, low * 10)
 
 
 def _loss_decimals(losses: np.ndarray) -> int:
