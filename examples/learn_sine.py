@@ -64,7 +64,7 @@ class LearnSine(NetreelScene):
         legend = curve_legend(theme).next_to(plot, UP, buff=0.15).align_to(plot.axes, LEFT)
         diagram = NetworkDiagram(trace.network_at(0), theme, width=3.0, height=2.2, labels=True)
         diagram.to_corner(UP + RIGHT, buff=FRAME_MARGIN + 0.2)
-        losses = LossCurve(theme, max_step=o.steps, loss_range=(1e-4, 1.0), width=3.2, height=1.4)
+        losses = LossCurve.for_trace(trace, theme, width=3.2, height=1.4)  # its range from the losses
         losses.next_to(diagram, DOWN, buff=0.45).align_to(diagram, RIGHT)
         step_name = label("step", theme.muted, 22)
         step_value = Readout(theme.text, 22, f"{o.steps:,}")  # laid out at its widest
@@ -78,9 +78,9 @@ class LearnSine(NetreelScene):
             step_value.set_data(f"{int(trace.steps[i]):,}")
 
         show(0)
+        # The plot draws its curves by role: the dashed target over the output.
         self.play(
-            FadeIn(VGroup(plot.axes, plot.tick_labels, legend, diagram, losses, counter)),
-            Create(plot.curve("target")), Create(plot.curve("output")),
+            FadeIn(VGroup(legend, diagram, losses, counter)), Create(plot),
             caption.say("random weights: the output is nowhere near sin(πx)"),
             run_time=1.2,
         )

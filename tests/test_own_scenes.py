@@ -5,15 +5,18 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 from manim import ManimColor
 
+import netcore
 from scenes.base import NetreelScene
 from scenes.cli.errors import NetreelError
 from scenes.cli.scene_file import load_scene_file
+from scenes.mobjects import FunctionPlot, LossCurve
 from scenes.output.render import render_frames, scene_to_pixel
 from scenes.output.scene_import import import_scene, is_file_ref, scene_ref, split_ref
 from scenes.theme import THEMES
@@ -142,3 +145,55 @@ def test_the_example_learns_and_draws_its_trace():
         assert yellow_near(frames[-1], x, final)
         if abs(final - first) > 0.4:
             assert not yellow_near(frames[-1], x, first)
+
+
+# ---------------------------------------------------------------- the pieces a new user meets
+
+
+def test_tick_numbers_sit_outside_the_plot_by_default():
+    """No curve inside the plot can run over a tick number (they are off its left and bottom edges)."""
+    plot = FunctionPlot((-1, 1, 0.5), (-1.5, 1.5, 0.5), THEMES["dark"])
+    left, bottom = plot.c2p(-1, -1.5)[:2]
+    x_numbers, y_numbers = plot.tick_labels
+    assert len(x_numbers) == 5 and len(y_numbers) == 7
+    assert all(tag.get_top()[1] < bottom for tag in x_numbers)
+    assert all(tag.get_right()[0] < left for tag in y_numbers)
+    inside = FunctionPlot((-1, 1, 0.5), (-1.5, 1.5, 0.5), THEMES["dark"], labels_at_edges=False)
+    assert any(tag.get_right()[0] > inside.c2p(-1, 0)[0] for tag in inside.tick_labels[1])
+
+
+def test_curves_layer_by_role_whatever_the_order_they_came_in():
+    theme = THEMES["dark"]
+    xs = np.linspace(0, 1, 5)
+    plot = FunctionPlot((0, 1), (0, 1), theme)
+    target = plot.add_curve("target", xs, xs, theme.target, dashed=True)
+    output = plot.add_curve("output", xs, xs, theme.output)
+    part = plot.add_curve("neuron0", xs, xs, theme.neuron_color(0), role="part")
+    extra = plot.add_curve("guess", xs, xs, theme.muted)
+    order = [plot.submobjects.index(curve) for curve in (part, extra, output, target)]
+    assert order == sorted(order) and plot.roles == {"target": "target", "output": "output", "neuron0": "part", "guess": "curve"}
+    asked = FunctionPlot((0, 1), (0, 1), theme)
+    under = asked.add_curve("target", xs, xs, theme.target, role="part")
+    over = asked.add_curve("output", xs, xs, theme.output)
+    assert asked.submobjects.index(under) < asked.submobjects.index(over)
+    with pytest.raises(ValueError, match="role must be one of"):
+        asked.add_curve("x", xs, xs, theme.text, role="front")
+
+
+def test_loss_curve_for_a_trace_shows_every_loss_and_says_when_one_falls_outside():
+    trace = netcore.fit_function("sine", neurons=3, steps=400, frames=21)
+    chart = LossCurve.for_trace(trace, THEMES["dark"])
+    low, high = chart.shown_range
+    assert low <= trace.loss.min() and trace.loss.max() <= high and high / low <= 1e3 * trace.loss.max() / trace.loss.min()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart.set_data(trace.steps, trace.loss)
+    assert chart.below.get_fill_opacity() == chart.above.get_fill_opacity() == 0
+    narrow = LossCurve(THEMES["dark"], max_step=400, loss_range=(0.5, 1.0))
+    with pytest.warns(UserWarning, match=r"lies outside the chart's range 0\.1 to 1 .*LossCurve.for_trace") as caught:
+        narrow.set_data(trace.steps, trace.loss)
+        narrow.set_data(trace.steps, trace.loss)
+    assert len(caught) == 1  # once per chart
+    assert narrow.below.get_fill_opacity() == 1 and narrow.below.get_top()[1] < narrow.dot.get_bottom()[1]
+    narrow.set_data(trace.steps[:1], trace.loss[:1] * 0 + 0.5)
+    assert narrow.below.get_fill_opacity() == 0
