@@ -59,7 +59,13 @@ _META = ("layer_sizes", "activation", "output_activation", "optimizer", "lr", "s
 
 @dataclass(eq=False)
 class Trace:
-    """Training recorded at ``F`` frames; see the module docstring for every field's shape."""
+    """Training recorded at ``F`` frames; see the module docstring for every field's shape.
+
+    ``grid``, ``outputs`` and ``target`` are filled only for a network with 1 input and
+    1 output (``contributions`` only for a 1-H-1 one); for any other, such as a 2-input
+    classifier, they are empty (``G = 0``). Draw those from the weights instead:
+    ``plane_values(trace.network_at(i), x1, x2)`` gives the output over the plane.
+    """
 
     steps: np.ndarray
     loss: np.ndarray
