@@ -35,7 +35,7 @@ from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames
-from scenes.text import FRAME_MARGIN, Caption, label
+from scenes.text import FRAME_MARGIN, Caption, fit_width, label
 
 __all__ = [
     "DecisionBoundary", "DecisionBoundaryOptions", "SUCCESS_ACCURACY", "MAX_THUMBNAILS",
@@ -226,11 +226,11 @@ class DecisionBoundary(NetreelScene):
         self.thumbnail_row = Group(*self.thumbnails).arrange(RIGHT, buff=0.14)
         self.thumbnail_row.next_to(self.diagram, DOWN, buff=0.55).set_x(column)
         more = trace.layer_sizes[1] - len(shown)
-        self.thumbnail_label = label(
-            (f"the first {len(shown)} of {trace.layer_sizes[1]}" if more else "first-layer")
+        self.thumbnail_label = fit_width(label(
+            (f"{len(shown)} of the {trace.layer_sizes[1]} first-layer" if more else "first-layer")
             + " neurons: each splits the plane in two",
             theme.muted, 18,
-        ).next_to(self.thumbnail_row, UP, buff=0.12)
+        ), self.column[1] - self.column[0]).next_to(self.thumbnail_row, UP, buff=0.12)
 
         self._build_readouts()
 
