@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from manim import RIGHT, Group, ManimColor, config
-from support import render_plain
-from test_mobject_examples import examples
+from support import examples, render_plain
 
 import netcore
 from scenes.base import NetreelScene

@@ -250,11 +250,7 @@ class DecisionBoundary(NetreelScene):
         self.accuracy_right = self.accuracy_value.get_right()[0]
         self.percent.next_to(self.accuracy_value, RIGHT, buff=0.03).align_to(self.accuracy_value, DOWN)
 
-        low = float(np.min(trace.loss))
-        self.loss_chart = LossCurve(
-            theme, max_step=max(int(trace.steps[-1]), 1), loss_range=(low, max(float(np.max(trace.loss)), 10 * low)),
-            width=2.4, height=1.2, font_size=16,
-        )
+        self.loss_chart = LossCurve.for_trace(trace, theme, width=2.4, height=1.2, font_size=16)
         self.loss_chart.align_to(self.counter_labels, UP).set_x(self.column[1] - 0.15 - self.loss_chart.width / 2)
         self._show(0)
 
