@@ -25,7 +25,7 @@ from .theme import Theme, get_theme
 
 __all__ = [
     "option", "SceneOptions", "NetreelScene", "flag_name", "target_function", "check_trace_file",
-    "number_text", "MAX_WHOLE", "MAX_TEXT", "TARGET_CHECK_POINTS",
+    "number_text", "MAX_WHOLE", "MAX_TEXT", "TARGET_CHECK_POINTS", "MAX_TARGET",
 ]
 
 #: Largest whole number an option takes (a signed 64-bit integer), whatever its own range.
@@ -34,6 +34,8 @@ MAX_WHOLE = 2**63 - 1
 MAX_TEXT = 4096
 #: Evenly spaced points a target is checked at, besides the ones a scene draws and trains on.
 TARGET_CHECK_POINTS = 4001
+#: Largest value a target may take on its interval (beyond it, plots and error tables stop being readable).
+MAX_TARGET = 1e6
 
 
 def option(
@@ -152,10 +154,11 @@ def target_function(
 ) -> Callable[[np.ndarray], np.ndarray]:
     """``netcore.parse_target(text)``; its error (a ``TargetError``) names the ``--target`` flag.
 
-    With ``interval``, the target must also be finite on all of it: at the points
-    netcore trains on (``netcore.DEFAULT_SAMPLES``) and records (``netcore.GRID_POINTS``),
-    at :data:`TARGET_CHECK_POINTS` more, and at the points ``drawn`` by the scene, so a
-    target undefined only between the samples is refused too. The error names the first bad x.
+    With ``interval``, the target must also be finite and within :data:`MAX_TARGET` on
+    all of it: at the points netcore trains on (``netcore.DEFAULT_SAMPLES``) and
+    records (``netcore.GRID_POINTS``), at :data:`TARGET_CHECK_POINTS` more, and at the
+    points ``drawn`` by the scene, so a target undefined only between the samples is
+    refused too. The error names the first bad x.
     """
     try:
         f = netcore.parse_target(text)
@@ -174,6 +177,12 @@ def target_function(
             raise netcore.TargetError(
                 f"--target: {text!r} is not finite at x = {xs[bad][0]:.6g}; "
                 f"it must be defined everywhere on [{low:g}, {high:g}]"
+            )
+        large = np.abs(ys) > MAX_TARGET
+        if large.any():
+            raise netcore.TargetError(
+                f"--target: {text!r} reaches {ys[large][0]:.3g} at x = {xs[large][0]:.6g}; "
+                f"a target must stay within ±{MAX_TARGET:,.0f} (a pole, or too steep to draw)"
             )
     return f
 
