@@ -5,7 +5,8 @@ activations, losses, network (forward + backprop), optim, train (+ record schedu
 recorder (fills the Trace while training runs), trace (the recorded data, saved as
 .npz), construct (hand-built networks), datasets (points in the plane), classify (learning
 them), plane (a network over a grid), regions (hand-built 2-D networks), targets (safe
-expression parsing) and gradcheck (finite-difference check).
+expression parsing), gradcheck (finite-difference check) and fit_quality (how well a fit
+traces its target).
 """
 from .activations import ACTIVATIONS, Activation, get_activation, linear, relu, sigmoid, step, tanh
 from .classify import DATASET_LAYERS, DEFAULT_LAYERS_2D, DEFAULT_LR_2D, DEFAULT_STEPS_2D, fit_points
@@ -14,6 +15,7 @@ from .datasets import (
     DATASETS, DEFAULT_NOISE, DEFAULT_POINTS, MAX_COORDINATE, MAX_CSV_BYTES, MAX_NOISE, MAX_POINTS, MIN_POINTS,
     PointsError, blobs, circle, load_points, moons, spiral, xor,
 )
+from .fit_quality import GOOD_FIT, explained_variance
 from .gradcheck import GRADCHECK_FLOOR, gradcheck
 from .losses import LOSSES, Loss, binary_cross_entropy, get_loss, mse
 from .network import Forward, Gradients, Network
@@ -60,4 +62,6 @@ __all__ = [
     "DEFAULT_NOISE", "MIN_POINTS", "MAX_POINTS", "MAX_NOISE", "MAX_CSV_BYTES", "MAX_COORDINATE",
     # gradcheck
     "gradcheck", "GRADCHECK_FLOOR",
+    # fit quality
+    "explained_variance", "GOOD_FIT",
 ]

@@ -11,7 +11,10 @@ Beats (fixed lengths, so frame counts are exact; see :data:`INTRO_SECONDS`):
 1. intro — axes, the target (grey, dashed), the network and the loss chart appear, then
    the untrained network's output and its neurons' contributions;
 2. training — ``duration`` seconds of replay;
-3. outro — the closing caption, then a hold on the fit with the final loss.
+3. outro — the closing caption, then a hold on the fit with the final loss. The fit is
+   judged (netcore's explained variance on the grid against :data:`netcore.GOOD_FIT`):
+   only a good one gets the success colour and the "enough neurons" claim; otherwise the
+   caption says it missed and what to try.
 """
 
 from __future__ import annotations
@@ -230,9 +233,12 @@ class UniversalApproximation(NetreelScene):
         self.loss_value.set_data(self.loss_format.format(float(trace.loss[index])))
 
     def _outro(self) -> None:
+        # Honest: the success colour and the closing claim only for a fit that traces its target.
+        self.fit_score = netcore.explained_variance(self.trace.outputs[-1], self.trace.target)
+        self.succeeded = self.fit_score >= netcore.GOOD_FIT
         self.play(
-            self.caption.say(_OUTRO),
-            self.loss_value.animate.set_color(self.theme.accent),
+            self.caption.say(_OUTRO if self.succeeded else _missed(self.fit_score, self.trace)),
+            self.loss_value.animate.set_color(self.theme.accent if self.succeeded else self.theme.error),
             run_time=_CAPTION_SECONDS,
         )
         self.wait(_HOLD_SECONDS)
@@ -261,6 +267,13 @@ def _loss_decimals(losses: np.ndarray) -> int:
     """Decimals that show the smallest loss with two significant digits (3 to 6)."""
     smallest = float(np.min(losses[losses > 0])) if np.any(losses > 0) else 1.0
     return int(np.clip(1 - np.floor(np.log10(smallest)), 3, 6))
+
+
+def _missed(score: float, trace: netcore.Trace) -> str:
+    """The closing caption of a fit that does not trace its target: what happened, what to try."""
+    more = min(2 * trace.layer_sizes[1], 256)
+    return (f"Not there: the fit explains only {max(score, 0.0):.0%} of the target. "
+            f"Try more neurons (--neurons {more}), more --steps or another --lr.")
 
 
 def _describe(trace: netcore.Trace) -> str:

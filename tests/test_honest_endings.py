@@ -1,0 +1,58 @@
+"""A scene that trains says whether the fit worked: success colour and claim only for a good fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import netcore
+from scenes.output.render import render_frames
+from scenes.story.universal_approximation import UniversalApproximation, UniversalApproximationOptions
+from scenes.text import scene_cues
+
+
+def test_explained_variance_against_sums_of_squares():
+    rng = np.random.default_rng(3)
+    target = rng.normal(size=50)
+    outputs = target + 0.3 * rng.normal(size=50)
+    residual = sum((o - t) ** 2 for o, t in zip(outputs, target))
+    total = sum((t - target.mean()) ** 2 for t in target)
+    assert netcore.explained_variance(outputs, target) == pytest.approx(1 - residual / total, rel=1e-12)
+    assert netcore.explained_variance(np.full(50, target.mean()), target) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_explained_variance_of_a_constant_target_and_bad_shapes():
+    assert netcore.explained_variance([2.0, 2.0], [2.0, 2.0]) == 1.0
+    assert netcore.explained_variance([2.0, 2.1], [2.0, 2.0]) == float("-inf")
+    with pytest.raises(ValueError, match="differ in shape"):
+        netcore.explained_variance([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def render_uat(**options):
+    scenes = []
+    render_frames(UniversalApproximation, UniversalApproximationOptions(duration=1.0, **options),
+                  width=64, height=36, fps=2, scene_out=scenes)
+    return scenes[0]
+
+
+def loss_color(scene) -> str:
+    return scene.loss_value.get_color().to_hex().lower()
+
+
+def test_a_fit_that_cannot_work_says_so_and_what_to_try():
+    """sin(20x) has ten wiggles; two sigmoid neurons can draw at most two steps."""
+    scene = render_uat(target="sin(20*x)", neurons=2, steps=2000)
+    score = netcore.explained_variance(scene.trace.outputs[-1], scene.trace.target)
+    assert score < netcore.GOOD_FIT and not scene.succeeded
+    closing = scene_cues(scene)[-1].text
+    assert closing.startswith("Not there") and f"{max(score, 0):.0%}" in closing
+    assert "--neurons 4" in closing and "--steps" in closing and "--lr" in closing
+    assert "enough neurons" not in closing
+    assert loss_color(scene) == scene.theme.error.lower() != scene.theme.accent.lower()
+
+
+def test_the_default_fit_succeeds_and_claims_it():
+    scene = render_uat()
+    assert scene.succeeded and scene.fit_score >= netcore.GOOD_FIT
+    assert "enough neurons can trace any continuous function" in scene_cues(scene)[-1].text
+    assert loss_color(scene) == scene.theme.accent.lower()
