@@ -1,4 +1,5 @@
-"""A scene that trains says whether the fit worked: success colour and claim only for a good fit."""
+"""Story fixes of issue 13: honest endings (success colour and claim only for a good fit), and
+Superposition's "Your turn" showing the weights its caption names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 import netcore
 from scenes.output.render import render_frames
+from scenes.story.superposition import Superposition, SuperpositionOptions
 from scenes.story.universal_approximation import UniversalApproximation, UniversalApproximationOptions
 from scenes.text import scene_cues
 
@@ -56,3 +58,29 @@ def test_the_default_fit_succeeds_and_claims_it():
     assert scene.succeeded and scene.fit_score >= netcore.GOOD_FIT
     assert "enough neurons can trace any continuous function" in scene_cues(scene)[-1].text
     assert loss_color(scene) == scene.theme.accent.lower()
+
+
+def test_your_turn_shows_the_exercise_weights_while_the_caption_names_them(monkeypatch):
+    shown = []  # (scene time after each play, the diagram's (w11, w21))
+    play = Superposition.play
+
+    def recording(self, *animations, **kwargs):
+        play(self, *animations, **kwargs)
+        shown.append((self.renderer.time, tuple(self.diagram.params[1][0][:, 0])))
+
+    monkeypatch.setattr(Superposition, "play", recording)
+    scenes = []
+    options = SuperpositionOptions(cases=((1.0, 1.0), (-1.0, 1.0)), w11=1.5, w21=-0.5, hold=0.5)
+    render_frames(Superposition, options, width=64, height=36, fps=4, scene_out=scenes)
+    turn = next(cue for cue in scene_cues(scenes[0]) if cue.text.startswith("Your turn"))
+    assert "w11 = 1.5, w21 = -0.5" in turn.text
+    during = [weights for time, weights in shown if turn.start < time <= turn.end + 1e-9]
+    assert during and all(weights == pytest.approx((1.5, -0.5)) for weights in during)
+
+
+def test_no_cases_shows_only_the_exercise():
+    scenes = []
+    render_frames(Superposition, SuperpositionOptions(cases=()), width=64, height=36, fps=2, scene_out=scenes)
+    said = [cue.text for cue in scene_cues(scenes[0])]
+    assert any("w11 = 1.5, w21 = -0.5" in text for text in said)
+    assert not any(text.startswith(("w11 = 1, ", "w11 = -1, ")) for text in said)

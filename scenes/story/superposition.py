@@ -45,7 +45,7 @@ SAMPLES = 40
 class SuperpositionOptions(SceneOptions):
     cases: tuple[tuple[float, float], ...] = option(
         ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0)),
-        "(w11, w21) pairs shown in turn, before the exercise",
+        '(w11, w21) pairs shown in turn, before the exercise; --cases "" shows only the exercise',
         low=-3, high=3,
     )
     w11: float = option(1.5, "the exercise's w11: the weight from neuron 1 to the output", low=-3, high=3)
@@ -122,8 +122,12 @@ class Superposition(NetreelScene):
         for n, case in enumerate(o.sequence[1:], start=1):
             frames = self._frames([o.sequence[n - 1], case])
             if n == len(o.sequence) - 1:
-                self.play(caption.say(f"Your turn: try drawing it yourself for w11 = {case[0]:g}, w21 = {case[1]:g}..."))
+                # The diagram moves to the weights the caption names; only the curves wait for the answer.
+                play_frames(self, SAMPLES, lambda k: self.diagram.set_data(frames["params"][k]), 2.0,
+                            caption.say(f"Your turn: try drawing it yourself for w11 = {case[0]:g}, w21 = {case[1]:g}..."),
+                            mobject=self.diagram)
                 self.wait(2 * o.hold)
+                frames["params"] = frames["params"][-1:] * SAMPLES
                 self._morph(frames)
                 self.play(caption.say(self._answer(frames["output"][-1])))
             else:
