@@ -173,6 +173,8 @@ class Caption:
         if line.width > self.max_width and " " in text:
             line = label(two_lines(text), self.color, self.size)
         fit_width(line, self.max_width)
+        if not self.theme.captions:
+            line.set_opacity(0)  # still said and faded, so the timing and cues stay the same
         return line.to_edge(DOWN, buff=FRAME_MARGIN)
 
     def say(self, text: str, run_time: float = 0.6) -> Animation:

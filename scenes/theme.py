@@ -31,6 +31,8 @@ class Theme:
     accent : highlights (the weight under study, a firing neuron).
     error : the backward pass (deltas, gradients).
     palette : one colour per hidden neuron, reused cyclically.
+    captions : draw the running caption; False (``--no-captions``) keeps its timing
+        and cues but leaves it invisible, for stills and dubbed videos.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Theme:
     accent: str
     error: str
     palette: tuple[str, ...]
+    captions: bool = True
 
     def neuron_color(self, index: int) -> str:
         """Colour of hidden neuron ``index`` (cycles through the palette)."""
