@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Libraries pycairo and manimpango build against, plus a font for Pango's text.
 SYSTEM_PACKAGES := build-essential pkg-config python3-dev python3-venv \
-                   libcairo2-dev libpango1.0-dev fonts-dejavu-core
+                   libcairo2-dev libpango1.0-dev fonts-dejavu-core gifsicle
 
 .PHONY: demo test install system-deps clean
 

@@ -1,0 +1,204 @@
+"""GIFs: one palette for every frame, true timing, a poster frame that shows the scene, gifsicle, size budgets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from PIL import Image, ImageSequence
+
+import scenes.output.gif as gif
+from scenes.output.gif import GifSettings, GifsicleMissing, encode_gif, fit_gif, fit_note, poster_start, write_gif
+from scenes.output.render import render_frames
+from scenes.output.writers import FrameStore, GifTooLarge, format_size
+from scenes.registry import scenes
+
+
+def store_of(frames, fps: float = 10) -> FrameStore:
+    store = FrameStore(fps)
+    for frame in frames:
+        store.add(frame)
+    return store
+
+
+def flat(color, size=(24, 32)) -> np.ndarray:
+    return np.broadcast_to(np.array(color, np.uint8), (*size, 3)).copy()
+
+
+def decode(path) -> tuple[list[np.ndarray], list[int], Image.Image]:
+    """Every frame of a GIF as RGB, each frame's delay in ms, and the opened image."""
+    image = Image.open(path)
+    frames, delays = [], []
+    for frame in ImageSequence.Iterator(image):
+        frames.append(np.asarray(frame.convert("RGB")))
+        delays.append(frame.info["duration"])
+    return frames, delays, image
+
+
+def moving_square(n: int = 12, size=(40, 60)) -> list[np.ndarray]:
+    frames = []
+    for i in range(n):
+        frame = flat((20, 20, 30), size)
+        frame[5:15, 2 + 3 * i: 12 + 3 * i] = (250, 200, 40)
+        frame[25:35, 10:20] = (40, 120, 240)
+        frames.append(frame)
+    return frames
+
+
+def test_every_frame_keeps_its_own_colours(tmp_path):
+    """One palette from the whole clip: red, green, blue frames decode as red, green, blue."""
+    colours = [(230, 20, 20), (20, 200, 40), (30, 40, 220)]
+    store = store_of([flat(c) for c in colours for _ in range(3)])
+    frames, _, _ = decode_written(store, tmp_path, GifSettings(10))
+    assert len(frames) == 3
+    for frame, colour in zip(frames, colours):
+        np.testing.assert_array_equal(frame[0, 0], colour)
+
+
+def decode_written(store, tmp_path, settings):
+    path = tmp_path / "clip.gif"
+    size = write_gif(store, path, settings)
+    assert size == path.stat().st_size
+    return decode(path)
+
+
+def test_frames_round_trip_within_the_palette(tmp_path):
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (30, 40, 3), dtype=np.uint8)
+    frames = [np.roll(base, i, axis=1) for i in range(4)]
+    decoded, _, _ = decode_written(store_of(frames), tmp_path, GifSettings(10, colors=256))
+    for got, want in zip(decoded, frames):
+        assert np.abs(got.astype(int) - want).mean() < 20
+
+
+def test_a_gif_loops_forever_and_keeps_the_clips_true_length(tmp_path):
+    frames = moving_square(12)
+    store = store_of(frames[:4] + [frames[4]] * 5 + frames[5:], fps=15)  # a hold of 5 frames
+    decoded, delays, image = decode_written(store, tmp_path, GifSettings(15))
+    assert image.info["loop"] == 0
+    assert sum(delays) == pytest.approx(1000 * len(store) / 15, abs=10)
+    assert len(decoded) == 12  # the hold is one frame with a longer delay
+    assert max(delays) == pytest.approx(5000 / 15, abs=10)
+
+
+def test_lower_fps_keeps_the_length(tmp_path):
+    store = store_of(moving_square(12), fps=30)
+    decoded, delays, _ = decode_written(store, tmp_path, GifSettings(10))
+    assert len(decoded) == 4 and sum(delays) == pytest.approx(400, abs=10)
+
+
+def fade_in(n_blank: int = 2, n_fade: int = 6, n_hold: int = 4) -> list[np.ndarray]:
+    picture = flat((10, 10, 10), (30, 40))
+    picture[10:20, 10:30] = (240, 240, 240)
+    background = flat((10, 10, 10), (30, 40))
+    frames = [background] * n_blank
+    for i in range(1, n_fade + 1):
+        frames.append((background + (picture.astype(int) - background) * i / n_fade).astype(np.uint8))
+    return frames + [picture] * n_hold
+
+
+def test_a_gif_opens_past_the_fade_in_from_the_background(tmp_path):
+    frames = fade_in()
+    store = store_of(frames)
+    start = poster_start(store)
+    assert start == 2 + 2  # the third fade frame is the first at half contrast or more
+    decoded, delays, _ = decode_written(store, tmp_path, GifSettings(10))
+    first = decoded[0].astype(int)
+    assert (first - first[0, 0]).max() >= 0.5 * 230
+    assert sum(delays) == pytest.approx(100 * (len(frames) - start), abs=10)
+
+
+def test_a_clip_that_opens_on_a_picture_keeps_its_first_frame():
+    assert poster_start(store_of(moving_square())) == 0
+    assert poster_start(store_of([flat((0, 0, 0))] * 3)) == 0  # nothing ever shows: nothing dropped
+
+
+@pytest.fixture(scope="module")
+def opening_gifs(tmp_path_factory):
+    """Each scene's opening (its first three animations) as a GIF, decoded."""
+    folder = tmp_path_factory.mktemp("posters")
+    gifs = {}
+    for name, scene in scenes().items():
+        with tempconfig({"upto_animation_number": 2}):
+            frames = render_frames(scene, width=64, height=36, fps=4)
+        write_gif(store_of(frames, fps=4), folder / f"{name}.gif", GifSettings(4))
+        gifs[name] = [frame.astype(int) for frame in decode(folder / f"{name}.gif")[0]]
+    return gifs
+
+
+@pytest.mark.parametrize("name", list(scenes()))
+def test_no_scene_gif_opens_on_a_blank_or_faint_frame(opening_gifs, name):
+    frames = opening_gifs[name]
+    background = frames[0][0, 0]
+    contrasts = [np.abs(frame - background).max() for frame in frames[:8]]  # its first 2 s
+    assert contrasts[0] > 0, f"{name}'s GIF opens on a background-only frame"
+    assert 2 * contrasts[0] >= max(contrasts), f"{name}'s GIF opens on a faint frame: {contrasts}"
+
+
+# ---------------------------------------------------------------- gifsicle
+
+
+def test_every_gif_goes_through_gifsicle(tmp_path, monkeypatch):
+    commands = []
+    run = subprocess.run
+
+    def recording(command, **kwargs):
+        commands.append(command)
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(gif.subprocess, "run", recording)
+    store = store_of(moving_square())
+    lossless = encode_gif(store, GifSettings(10))
+    lossy = encode_gif(store, GifSettings(10, lossy=80))
+    assert [c[1:] for c in commands] == [["-O3", "--no-warnings"], ["-O3", "--no-warnings", "--lossy=80"]]
+    assert lossless[:6] == lossy[:6] == b"GIF89a"
+
+
+def test_a_missing_gifsicle_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(gif.shutil, "which", lambda name: None)
+    with pytest.raises(GifsicleMissing, match="apt-get install gifsicle"):
+        write_gif(store_of(moving_square()), tmp_path / "x.gif", GifSettings(10))
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- size budgets
+
+
+def noisy_clip(n: int = 10) -> FrameStore:
+    rng = np.random.default_rng(1)
+    return store_of([rng.integers(0, 255, (48, 64, 3), dtype=np.uint8) for _ in range(n)], fps=20)
+
+
+def test_fewer_colours_make_smaller_gifs():
+    store = noisy_clip(4)
+    sizes = [len(encode_gif(store, GifSettings(20, colors=c))) for c in (256, 16, 4)]
+    assert sizes[0] > sizes[1] > sizes[2]
+
+
+def test_fit_gif_changes_nothing_when_the_gif_fits(tmp_path):
+    store = noisy_clip()
+    full = len(encode_gif(store, GifSettings(20)))
+    chosen, size = fit_gif(store, tmp_path / "fit.gif", GifSettings(20), full + 10)
+    assert chosen == GifSettings(20) and size == full
+    assert fit_note(store, GifSettings(20), chosen, full + 10) == ""
+
+
+def test_fit_gif_shrinks_until_it_fits_and_says_how(tmp_path):
+    store = noisy_clip()
+    full = len(encode_gif(store, GifSettings(20)))
+    path = tmp_path / "fit.gif"
+    chosen, size = fit_gif(store, path, GifSettings(20), full // 3)
+    assert size <= full // 3
+    assert path.stat().st_size == size and chosen != GifSettings(20)
+    assert chosen.lossy > 0  # lossy compression is one of the steps, taken first
+    note = fit_note(store, GifSettings(20), chosen, full // 3)
+    assert note.startswith(f"{chosen.fps:g} fps") and "lossy" in note and note.endswith("to fit " + format_size(full // 3))
+
+
+def test_fit_gif_refuses_an_impossible_budget_and_writes_nothing(tmp_path):
+    with pytest.raises(GifTooLarge, match="over the 100 B limit"):
+        fit_gif(noisy_clip(), tmp_path / "fit.gif", GifSettings(20), 100)
+    assert os.listdir(tmp_path) == []
