@@ -8,7 +8,8 @@ processes (or machines) can share one long scene.
 
 :func:`survey` runs a scene once with every animation skipped and notes each play's
 frames and what skipping up to it cost; :func:`split` cuts the plays into ranges of
-about equal cost; :func:`render_chunk` renders one range.
+about equal cost, :func:`plan` decides which scenes of a run are worth cutting and
+into how many; :func:`render_chunk` renders one range.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from ..theme import Theme
 from .render import FrameSink, _SinkWriter, manim_settings
 
 __all__ = [
-    "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "seed_randomness", "frame_seconds", "render_chunk",
+    "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "frame_seconds",
+    "seed_randomness", "render_chunk",
 ]
 
 
