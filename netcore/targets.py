@@ -34,7 +34,7 @@ PRESETS: dict[str, str] = {
     "sine": "sin(pi*x)",
     "bump": "exp(-10*x**2)",
     "abs": "abs(x)",
-    "sawtooth": "2*(x % 1) - 1",
+    "sawtooth": "2*((x + 0.5) % 1) - 1",  # its jumps at x = -0.5 and 0.5, inside [-1, 1], not at an edge
     "wiggly": "sin(3*x) + 0.3*sin(9*x)",
     "step": "where(x > 0, 1, 0)",
 }

@@ -84,3 +84,11 @@ def test_no_cases_shows_only_the_exercise():
     said = [cue.text for cue in scene_cues(scenes[0])]
     assert any("w11 = 1.5, w21 = -0.5" in text for text in said)
     assert not any(text.startswith(("w11 = 1, ", "w11 = -1, ")) for text in said)
+
+
+def test_the_sawtooth_preset_jumps_inside_the_interval_not_at_its_edge():
+    x = np.linspace(-1, 1, 4001)
+    y = netcore.parse_target("sawtooth")(x)
+    jumps = x[1:][np.abs(np.diff(y)) > 0.5]
+    np.testing.assert_allclose(jumps, [-0.5, 0.5], atol=1e-3)
+    assert np.all(np.abs(np.diff(y[:50])) < 0.01) and np.all(np.abs(np.diff(y[-50:])) < 0.01)
