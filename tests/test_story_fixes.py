@@ -92,3 +92,15 @@ def test_the_sawtooth_preset_jumps_inside_the_interval_not_at_its_edge():
     jumps = x[1:][np.abs(np.diff(y)) > 0.5]
     np.testing.assert_allclose(jumps, [-0.5, 0.5], atol=1e-3)
     assert np.all(np.abs(np.diff(y[:50])) < 0.01) and np.all(np.abs(np.diff(y[-50:])) < 0.01)
+
+
+def test_uat_trains_and_draws_on_its_interval():
+    scene = render_uat(target="abs", neurons=4, steps=300, interval=(0.0, 3.0))
+    assert scene.trace.grid[0] == pytest.approx(0.0) and scene.trace.grid[-1] == pytest.approx(3.0)
+    assert scene.trace.x_train.min() >= 0.0 and scene.trace.x_train.max() <= 3.0
+    np.testing.assert_allclose(scene.trace.target, np.abs(scene.trace.grid))
+
+
+def test_uat_refuses_an_empty_interval():
+    with pytest.raises(ValueError, match="--interval needs LOW,HIGH with LOW < HIGH"):
+        UniversalApproximationOptions(interval=(1.0, 1.0)).validate()

@@ -80,6 +80,7 @@ class UniversalApproximationOptions(SceneOptions):
     )
     neurons: int = option(12, "hidden neurons", low=1, high=256)
     activation: str = option("sigmoid", "hidden activation", choices=("sigmoid", "tanh", "relu"))
+    interval: tuple[float, float] = option((-1.0, 1.0), "x range trained on and drawn, LOW,HIGH", low=-100, high=100)
     steps: int = option(netcore.DEFAULT_STEPS, "training steps", low=1, high=1_000_000)
     lr: float = option(netcore.DEFAULT_LR, "learning rate", low=1e-9, high=10.0)
     optimizer: str = option("adam", "optimizer", choices=("adam", "momentum", "sgd"))
@@ -93,7 +94,9 @@ class UniversalApproximationOptions(SceneOptions):
         if self.trace:
             check_trace_file(self.trace, inputs=1, hidden_layers=1, outputs=1, plot=True)
             return
-        target_function(self.target, (-1.0, 1.0))
+        if len(self.interval) != 2 or not self.interval[0] < self.interval[1]:
+            raise ValueError(f"--interval needs LOW,HIGH with LOW < HIGH, got {self.interval}")
+        target_function(self.target, self.interval)
         check_training_work([1, self.neurons, 1], netcore.DEFAULT_SAMPLES, self.steps)
 
 
@@ -130,6 +133,7 @@ class UniversalApproximation(NetreelScene):
         return netcore.fit_function(
             o.target, neurons=o.neurons, activation=o.activation, steps=o.steps, lr=o.lr,
             optimizer=o.optimizer, seed=o.seed, frames=trace_frames(o.duration, config.frame_rate),
+            interval=tuple(o.interval),
         )
 
     def _params(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
