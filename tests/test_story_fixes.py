@@ -104,3 +104,12 @@ def test_uat_trains_and_draws_on_its_interval():
 def test_uat_refuses_an_empty_interval():
     with pytest.raises(ValueError, match="--interval needs LOW,HIGH with LOW < HIGH"):
         UniversalApproximationOptions(interval=(1.0, 1.0)).validate()
+
+
+def test_the_legend_draws_the_neuron_shares_solid_as_they_are():
+    from scenes.mobjects.legend import curve_legend
+    from scenes.theme import THEMES
+
+    swatch = curve_legend(THEMES["dark"], "each neuron's share")[2][0]
+    ends = [(line.get_start()[0], line.get_end()[0]) for line in swatch]
+    assert len(ends) == 3 and all(a[1] == pytest.approx(b[0]) for a, b in zip(ends, ends[1:]))

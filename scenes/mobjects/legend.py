@@ -37,8 +37,9 @@ def curve_legend(theme: Theme, shares: str = "", **kwargs) -> VGroup:
 
     keys = [key(theme.target, "target", dashed=True), key(theme.output, "network output", width=5)]
     if shares:
-        swatch = VGroup(*(Line(ORIGIN, 0.12 * RIGHT, stroke_width=3, stroke_color=theme.neuron_color(j))
+        # Three colours end to end, no gaps: the shares are drawn solid, so is their key.
+        swatch = VGroup(*(Line(ORIGIN, 0.16 * RIGHT, stroke_width=3, stroke_color=theme.neuron_color(j))
                           for j in range(3)))
-        swatch.arrange(RIGHT, buff=0.04)
+        swatch.arrange(RIGHT, buff=0)
         keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))
     return VGroup(*keys, **kwargs).arrange(RIGHT, buff=0.45)
