@@ -244,7 +244,10 @@ def mutated(draw, trace: nc.Trace) -> dict[str, np.ndarray]:
             arrays[key].flat[draw(st.integers(0, arrays[key].size - 1))] = draw(
                 st.sampled_from([np.nan, np.inf, -np.inf, 1e308]))
         elif action == "meta":
-            meta = json.loads(str(arrays["meta"]))
+            try:
+                meta = dict(json.loads(str(arrays["meta"])))
+            except (KeyError, ValueError, TypeError):  # meta dropped or replaced by an earlier action
+                continue
             field = draw(st.sampled_from(sorted(meta) + ["other"]))
             meta[field] = draw(st.one_of(
                 st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(), st.text(max_size=5),
