@@ -446,6 +446,6 @@ def test_real_explainer(tiny_story, workdir):
     assert result.exit_code == 0, result.output
     with av.open("renders/explainer.mp4") as container:
         frames = sum(1 for _ in container.decode(video=0))
-    assert frames == 7 * 28 + 6 * 14  # seven 2.8 s title cards, six 1.4 s scenes
+    assert frames == (len(STORY) + 1) * 28 + len(STORY) * 14  # a 2.8 s title card before each 1.4 s scene, and one first
     with Image.open("renders/explainer-3-superposition.gif") as image:
         assert sum(frame.info["duration"] for frame in ImageSequence.Iterator(image)) == 1400
