@@ -15,6 +15,7 @@ import math
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -292,21 +293,14 @@ def trace(target, neurons, activation, steps, lr, optimizer, seed, frames, inter
     layers = [1, settings["neurons"], 1]
     try:
         target_function(settings["target"], low_high)
-        check_training_work(layers, netcore.DEFAULT_SAMPLES, settings["steps"])
-        check_trace_bytes(layers, min(settings["frames"], settings["steps"] + 1), netcore.GRID_POINTS,
-                          netcore.DEFAULT_SAMPLES)
     except ValueError as error:
         raise NetreelError(one_line(error)) from None
-    check_writable(output)
-    try:
-        with np.errstate(all="ignore"):  # a diverging run is reported as such; numpy's warnings are noise
-            result = netcore.fit_function(
-                activation=activation, optimizer=optimizer, seed=seed, interval=low_high, **settings
-            )
-    except ValueError as error:
-        raise NetreelError(explain(error) or one_line(error)) from None
-    _publish_trace(result, output, quiet, f"{len(result)} frames over {settings['steps']} steps, "
-                                          f"final loss {float(result.loss[-1]):.3g}")
+    _train_and_publish(
+        lambda: netcore.fit_function(activation=activation, optimizer=optimizer, seed=seed, interval=low_high,
+                                     **settings),
+        layers, netcore.DEFAULT_SAMPLES, settings["steps"], settings["frames"], netcore.GRID_POINTS, output, quiet,
+        lambda result: f"final loss {float(result.loss[-1]):.3g}",
+    )
 
 
 def _trace_points(given: dict[str, Any], seed: int, frames: int, output: Path, quiet: bool) -> None:
@@ -316,28 +310,37 @@ def _trace_points(given: dict[str, Any], seed: int, frames: int, output: Path, q
     options = build_options(find_scene("boundary"), {k: v for k, v in given.items() if v is not None}, seed)
     x, y = options.dataset()
     layers = options.network_layers()
+    _train_and_publish(
+        lambda: netcore.fit_points(x, y, layers=layers, activation=options.activation, steps=options.steps,
+                                   lr=options.lr, optimizer=options.optimizer, seed=options.seed, frames=frames),
+        layers, len(x), options.steps, frames, 0, output, quiet,
+        lambda result: f"final accuracy {float(result.accuracy[-1]):.1%}",
+    )
+
+
+def _train_and_publish(
+    fit: Callable[[], Any], layers: list[int], samples: int, steps: int, frames: int, grid_points: int,
+    output: Path, quiet: bool, summary: Callable[[Any], str],
+) -> None:
+    """Refuse a run over the limits, check the output, train (``fit()``), then publish the Trace.
+
+    It is saved in a temporary folder and published as every other file is; ``summary(trace)``
+    ends the line that reports it.
+    """
     try:
-        check_training_work(layers, len(x), options.steps)
-        check_trace_bytes(layers, min(frames, options.steps + 1), 0, len(x))
+        check_training_work(layers, samples, steps)
+        check_trace_bytes(layers, min(frames, steps + 1), grid_points, samples)
     except ValueError as error:
         raise NetreelError(one_line(error)) from None
     check_writable(output)
     try:
         with np.errstate(all="ignore"):  # a diverging run is reported as such; numpy's warnings are noise
-            result = netcore.fit_points(
-                x, y, layers=layers, activation=options.activation, steps=options.steps,
-                lr=options.lr, optimizer=options.optimizer, seed=options.seed, frames=frames,
-            )
+            result = fit()
     except ValueError as error:
         raise NetreelError(explain(error) or one_line(error)) from None
-    _publish_trace(result, output, quiet, f"{len(result)} frames over {options.steps} steps, "
-                                          f"final accuracy {float(result.accuracy[-1]):.1%}")
-
-
-def _publish_trace(result: Any, output: Path, quiet: bool, summary: str) -> None:
-    """Save a Trace in a temporary folder, then publish it as every other file is published."""
     with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
-        publish_files([(result.save(Path(workdir) / "trace.npz"), output, summary)], quiet=quiet)
+        note = f"{len(result)} frames over {steps} steps, {summary(result)}"
+        publish_files([(result.save(Path(workdir) / "trace.npz"), output, note)], quiet=quiet)
 
 
 def _interval(text: str) -> tuple[float, float]:
