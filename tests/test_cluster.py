@@ -103,7 +103,8 @@ def test_an_unreachable_scheduler_is_one_error_line(monkeypatch):
 def test_dask_is_not_imported_without_a_scheduler():
     code = ("import sys, scenes.cli, scenes.output.engine, scenes.output.render; "
             "sys.exit(int(any(name.split('.')[0] in ('dask', 'distributed') for name in sys.modules)))")
-    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-800:] or "dask or distributed was imported"
 
 
 @pytest.mark.slow
