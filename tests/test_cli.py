@@ -88,9 +88,9 @@ def test_registry_lists_the_six_scenes_in_story_order():
 
 
 def test_explainer_tells_every_scene_once_in_order():
-    from scenes.cli.story import SECTIONS
+    from scenes.cli.story_file import default_story
 
-    assert tuple(section.name for section in SECTIONS) == STORY
+    assert tuple(section.name for section in default_story().sections) == STORY
 
 
 # ------------------------------------------------------------------ list
@@ -201,7 +201,7 @@ def test_quiet_prints_nothing(tiny, workdir, captured):
         (["render", "tiny", "-f", "gif", "--max-size", "0MB"], ["--max-size"]),
         (["render", "tiny", "--seed", "-1"], ["--seed"]),
         (["render", "tiny", "--theme", "neon"], ["--theme"]),
-        (["render"], ["give a scene to render (tiny, other) or --spec FILE"]),
+        (["render"], ["give a scene to render (tiny, other, or file.py:Class) or --spec FILE"]),
         (["render", "--spec", "s.toml", "tiny"], ["not both"]),
         (["nope"], ["nope"]),
     ],

@@ -1,4 +1,4 @@
-"""The ``netreel`` command: list, render, explainer and trace.
+"""The ``netreel`` command: list, render, explainer, trace and gif.
 
 Every problem with the input (an unknown scene or flag, a bad value, an
 unreadable spec, an unwritable folder, a diverging training run) is one line
@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 import numpy as np
+from manim import Scene
 
 from netcore.limits import check_trace_bytes, check_training_work
 
@@ -35,9 +36,12 @@ from .console import say, settle_stdout
 from .errors import NetreelError, one_line, os_error_text
 from .options import Number, TupleShape, build_options, click_option, scene_fields
 from .plans import Plan, explain, plan_for, publish_files, render_plans
+from .scene_file import is_file_ref, load_scene_file, options_for, scene_stem
 from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
 from .spec import read_spec
-from .story import SECTIONS, story_jobs
+from .story import story_jobs
+from .story_file import default_story, default_story_text, read_story
+from .video_to_gif import gif
 
 __all__ = ["main"]
 
@@ -123,17 +127,23 @@ def list_scenes() -> None:
 
 
 class _SceneGroup(click.Group):
-    """``netreel render SCENE``: one subcommand per scene, built from its options."""
+    """``netreel render SCENE``: one subcommand per scene, built from its options.
+
+    ``SCENE`` may also be ``path/to/file.py:ClassName``, any Manim Scene in the user's
+    file, imported only then.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(scenes())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if is_file_ref(name):
+            return _scene_command(load_scene_file(name), name)
         try:
             scene = find_scene(name)
         except UnknownScene as error:
-            raise NetreelError(str(error)) from None
-        return _scene_command(scene)
+            raise NetreelError(f"{error} or path/to/file.py:ClassName") from None
+        return _scene_command(scene, scene.name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
         name = args[0]
@@ -143,26 +153,31 @@ class _SceneGroup(click.Group):
         return command.name, command, args[1:]
 
 
-def _scene_command(scene: type[NetreelScene]) -> click.Command:
-    items = scene_fields(scene)
+def _scene_command(scene: type[Scene], name: str) -> click.Command:
+    """The command of one scene: the common options, plus a NetreelScene's own flags and --no-captions."""
+    own = issubclass(scene, NetreelScene)
 
-    @common_options()
+    @common_options(captions=own, at=True)
     @click.pass_context
-    def command(ctx: click.Context, quality, format, output, theme, seed, fps, size, max_size, quiet, **values):
+    def command(ctx: click.Context, quality, format, output, theme, seed, fps, size, max_size, quiet, at,
+                no_captions=False, **values):
         out = resolve_output(
-            stem=scene.name, quality=quality, format=format, output=output, theme=theme,
-            seed=seed, fps=fps, size=size, max_size=max_size,
+            stem=scene_stem(scene), quality=quality, format=format, output=output, theme=theme,
+            seed=seed, fps=fps, size=size, max_size=max_size, captions=not no_captions, at=at,
         )
         given = {name: value for name, value in values.items() if value is not None}
-        options = build_options(scene, given, seed)
+        options = options_for(scene, given, seed)
         quiet = quiet or ctx.parent.params.get("quiet", False)
         render_plans([plan_for(scene, options, out)], processes=1, quiet=quiet)
 
+    about = getattr(scene, "description", "") or (scene.__doc__ or "").strip().split("\n")[0]
+    kind = "" if own else " (a plain Manim scene: the theme gives its background; it has no flags of its own)"
     command = click.command(
-        scene.name, help=f"{scene.description}\n\nScene: {scene.__name__}.",
+        name, help=f"{about}\n\nScene: {scene.__name__}{kind}.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )(command)
-    command.params.extend(click_option(item) for item in items)
+    if own:
+        command.params.extend(click_option(item) for item in scene_fields(scene))
     return command
 
 
@@ -170,57 +185,70 @@ def _scene_command(scene: type[NetreelScene]) -> click.Command:
 @click.option("--spec", type=click.Path(path_type=Path), help="Render the scenes of a TOML spec file.")
 @click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
               help="With --spec: scenes rendered in parallel processes.")
+@click.option("--allow-code", is_flag=True,
+              help="With --spec: run the Python scene files it names (scene = \"file.py:Class\").")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
-def render(ctx: click.Context, spec: Path | None, jobs: int, quiet: bool) -> None:
-    """Render one scene (netreel render SCENE --help shows its options) or a --spec file."""
+def render(ctx: click.Context, spec: Path | None, jobs: int, allow_code: bool, quiet: bool) -> None:
+    """Render one scene (netreel render SCENE --help shows its options) or a --spec file.
+
+    SCENE is a built-in scene (netreel list) or path/to/file.py:ClassName, any Manim Scene of your own.
+    """
     if ctx.invoked_subcommand is not None:
         if spec is not None:
             raise NetreelError("give either a SCENE or --spec, not both")
         return
     if spec is None:
-        raise NetreelError(f"give a scene to render ({', '.join(scenes())}) or --spec FILE")
-    plans = read_spec(spec)
+        raise NetreelError(f"give a scene to render ({', '.join(scenes())}, or file.py:Class) or --spec FILE")
+    plans = read_spec(spec, allow_code=allow_code)
     render_plans(plans, processes=jobs, quiet=quiet)
 
 
 @main.command()
-@common_options(formats=("mp4", "webm", "gif"))
+@common_options(formats=("mp4", "webm", "gif"), captions=True)
 @click.option("--gifs", is_flag=True, help="Also write one GIF per section (without its title card).")
 @click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
               help="Sections rendered in parallel processes.")
-def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, gifs, jobs) -> None:
-    """The whole story in one video, each section after a title card."""
+@click.option("--story", "story_file", type=click.Path(path_type=Path),
+              help="Tell your own story: a TOML story file (start from --print-story).")
+@click.option("--print-story", is_flag=True, help="Write the default story file to stdout and stop.")
+@click.option("--allow-code", is_flag=True, help="With --story: run the Python scene files it names.")
+def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, no_captions, gifs, jobs,
+              story_file, print_story, allow_code) -> None:
+    """The whole story in one video, each section after a title card (--story: your own story)."""
+    if print_story:
+        say(default_story_text().rstrip("\n"))
+        return
+    story = read_story(story_file, allow_code=allow_code, seed=seed) if story_file else default_story(seed)
+    stem = story_file.stem if story_file else "explainer"
     out = resolve_output(
-        stem="explainer", quality=quality, format=format, output=output, theme=theme,
+        stem=stem, quality=quality, format=format, output=output, theme=theme,
         seed=seed, fps=fps, size=size, max_size=max_size if not gifs else None,
-        formats=("mp4", "webm", "gif"),
+        formats=("mp4", "webm", "gif"), captions=not no_captions,
     )
     gif_out = None
     if gifs:
         gif_out = resolve_output(
-            stem="explainer", quality=quality, format="gif", output=None, theme=theme,
+            stem=stem, quality=quality, format="gif", output=None, theme=theme,
             seed=seed, fps=out.fps, size=f"{out.width}x{out.height}", max_size=max_size,
         )
     elif max_size and out.format != "gif":
         raise NetreelError("--max-size applies to GIFs only (use --format gif or --gifs)")
-    for section in SECTIONS:
-        build_options(find_scene(section.name), {}, seed)
     jobs_list = story_jobs(
-        theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
+        story, theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
         video=out.format if out.format in VIDEO_FORMATS else None,
         gifs=gif_out.gif_request() if gif_out else None,
-        keep_frames=out.format == "gif",
+        keep_frames=out.format == "gif", captions=out.captions,
     )
     plans = [Plan(job) for job in jobs_list]
     if gif_out:
         scene_plans = [plan for plan in plans if plan.job.gif is not None]
-        for number, (plan, section) in enumerate(zip(scene_plans, SECTIONS), 1):
+        for number, (plan, section) in enumerate(zip(scene_plans, story.sections), 1):
             plan.targets["gif"] = out.path.with_name(f"{out.path.stem}-{number}-{section.name}.gif")
     check_writable(out.path)
 
     def finish(results: list[JobResult], workdir: Path) -> list[tuple[Path, Path, str]]:
-        joined = workdir / f"explainer.{out.format}"
+        joined = workdir / f"{stem}.{out.format}"
         if out.format == "gif":
             frames = FrameStore(out.fps)
             for result in results:
@@ -353,6 +381,9 @@ def _interval(text: str) -> tuple[float, float]:
             f"--interval must have LOW < HIGH, both within -{INTERVAL_LIMIT:g} and {INTERVAL_LIMIT:g}; got {text!r}"
         )
     return low, high
+
+
+main.add_command(gif)
 
 
 if __name__ == "__main__":

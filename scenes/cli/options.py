@@ -37,7 +37,8 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 #: Flags every rendering command has; a scene option may not take one of these names.
 COMMON_FLAGS = frozenset(
-    {"quality", "format", "output", "theme", "seed", "fps", "size", "max_size", "quiet", "jobs", "spec"}
+    {"quality", "format", "output", "theme", "seed", "fps", "size", "max_size", "quiet", "jobs", "spec",
+     "at", "no_captions", "allow_code", "story", "print_story"}
 )
 
 
@@ -302,7 +303,7 @@ def build_options(
         key = name.replace("-", "_")
         if key not in known:
             allowed = ", ".join(item.flag[2:] for item in known.values()) or "none"
-            raise NetreelError(f"{scene.name} has no parameter {name!r} (allowed: {allowed})")
+            raise NetreelError(f"{scene.name or scene.__name__} has no parameter {name!r} (allowed: {allowed})")
         try:
             given[key] = known[key].convert(value)
         except ValueError as error:

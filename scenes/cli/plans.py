@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from manim import Scene
 
-from ..base import NetreelScene, SceneOptions
+from ..base import SceneOptions
 from ..output.render import Job, JobFailed, JobResult, run_jobs, scene_path
 from ..output.writers import format_size, publish_all
 from . import signals
@@ -29,13 +30,13 @@ class Plan:
     targets: dict[str, Path] = field(default_factory=dict)  # JobResult attribute -> file
 
 
-def plan_for(scene: type[NetreelScene], options: SceneOptions, out: Output) -> Plan:
+def plan_for(scene: type[Scene], options: SceneOptions | None, out: Output) -> Plan:
     job = Job(
         scene_path(scene), options, out.theme, out.width, out.height, out.fps,
         seed=out.seed if out.seed is not None else 0,
         video=out.format if out.format in VIDEO_FORMATS else None,
         gif=out.gif_request() if out.format == "gif" else None,
-        png=out.format == "png",
+        png=out.format == "png", captions=out.captions, at=out.at,
     )
     kind = {"gif": "gif", "png": "png"}.get(out.format, "movie")
     return Plan(job, {kind: out.path})
@@ -103,7 +104,7 @@ def explain(error: ValueError) -> str | None:
     if kind in ("GifTooLarge", "TargetError"):
         flag = "--max-size" if kind == "GifTooLarge" else "--target"
         return message if message.startswith("--") else f"{flag}: {message}"
-    if kind in ("GifTooLong", "LimitError", "TraceFileError"):
+    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd"):
         return message
     return None
 

@@ -2,7 +2,7 @@
 
 Importing a file runs its code, so the command line does it only when the user
 asked for that file: on ``netreel render file.py:Class``, or for a spec or a
-story with ``--allow-code``.
+story with ``--allow-code`` (:func:`scene_for`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,61 @@ from __future__ import annotations
 import difflib
 import traceback
 from pathlib import Path
+from typing import Any
 
 from manim import Scene
 
+from ..base import NetreelScene, SceneOptions
 from ..output.scene_import import is_file_ref, module_from_file, split_ref
+from ..registry import UnknownScene, find_scene, scenes
 from .errors import NetreelError, one_line
+from .options import build_options
 
-__all__ = ["is_file_ref", "load_scene_file", "resolve_file_ref"]
+__all__ = [
+    "is_file_ref", "load_scene_file", "resolve_file_ref", "scene_for", "scene_stem", "options_for", "did_you_mean",
+]
+
+
+def scene_for(ref: str, *, base: Path | None, allow_code: bool, source: str) -> type[Scene]:
+    """The scene ``ref`` names in a spec or story (``source``): a built-in, or with ``allow_code`` a file's.
+
+    A file is taken relative to ``base`` (the spec's or story's folder). A spec or
+    story may come from anyone, so a Python file in it runs only when the user
+    says so with ``--allow-code``.
+    """
+    if is_file_ref(ref):
+        if not allow_code:
+            raise NetreelError(
+                f"scene {ref!r} is Python code; {source} runs it only with --allow-code "
+                "(add it if you trust the file)"
+            )
+        return load_scene_file(ref, base)
+    try:
+        return find_scene(ref)
+    except UnknownScene:
+        raise NetreelError(f"unknown scene {ref!r} ({did_you_mean(ref, scenes())}, or file.py:Class)") from None
+
+
+def scene_stem(scene: type[Scene]) -> str:
+    """A scene's short name for file names: its ``name``, else its class name in lower case."""
+    return getattr(scene, "name", "") or scene.__name__.lower()
+
+
+def options_for(scene: type[Scene], values: dict[str, Any], seed: int | None) -> SceneOptions | None:
+    """:func:`build_options` for a NetreelScene; None for a plain Manim scene, which takes no parameters."""
+    if issubclass(scene, NetreelScene):
+        return build_options(scene, values, seed)
+    if values:
+        raise NetreelError(f"{scene.__name__} is a plain Manim scene: it takes no parameters "
+                           f"(got {sorted(values)[0]!r})")
+    return None
+
+
+def did_you_mean(word: str, allowed) -> str:
+    """``"did you mean 'x'? allowed: a, b"`` (without the guess when nothing is close)."""
+    allowed = list(allowed)
+    close = difflib.get_close_matches(word, allowed, n=1)
+    return (f"did you mean {close[0]!r}? " if close else "") + f"allowed: {', '.join(allowed) or 'none'}"
 
 
 def resolve_file_ref(ref: str, base: Path | None = None) -> tuple[Path, str]:

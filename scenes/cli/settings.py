@@ -39,6 +39,8 @@ MIN_FPS, MAX_FPS = 1, 120
 NAME_MAX, PATH_MAX = 255, 4096
 MAX_WIDTH, MAX_HEIGHT = 7680, 4320
 MIN_SIDE = 16
+#: Latest moment ``--at`` may ask for, in seconds (an hour).
+MAX_AT = 3600
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Output:
     path: Path
     seed: int | None = None
     max_bytes: int | None = None
+    captions: bool = True
+    at: float | None = None
 
     def gif_request(self) -> GifRequest:
         return GifRequest(GifSettings(self.fps, 1.0, DEFAULT_GIF_COLORS), self.max_bytes)
@@ -89,11 +93,13 @@ def resolve_output(
     size: str | None = None,
     max_size: str | None = None,
     formats: Sequence[str] = FORMATS,
+    captions: bool = True,
+    at: float | None = None,
 ) -> Output:
     """Check the common options and settle the defaults.
 
     The format comes from ``--format``, else the output's extension, else mp4;
-    the quality defaults to ``m`` (``l`` for GIFs).
+    the quality defaults to ``m`` (``l`` for GIFs). ``at`` (seconds) is for a PNG only.
     """
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     if format is None:
@@ -125,8 +131,12 @@ def resolve_output(
             max_bytes = parse_size(max_size)
         except ValueError as error:
             raise NetreelError(f"--max-size: {error}") from None
+    if at is not None and format != "png":
+        raise NetreelError("--at picks a still's moment: use it with --format png")
+    if at is not None and not 0 <= at <= MAX_AT:
+        raise NetreelError(f"--at must be between 0 and {MAX_AT} seconds; got {number_text(at)}")
     path = Path(output) if output else Path("renders") / f"{stem}.{format}"
-    return Output(width, height, rate, format, theme, path, seed, max_bytes)
+    return Output(width, height, rate, format, theme, path, seed, max_bytes, captions, at)
 
 
 def check_writable(path: Path) -> None:
@@ -187,8 +197,8 @@ def _unescape(field: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), field)
 
 
-def common_options(formats: Sequence[str] = FORMATS) -> Callable:
-    """The options every rendering command shares."""
+def common_options(formats: Sequence[str] = FORMATS, *, captions: bool = False, at: bool = False) -> Callable:
+    """The options every rendering command shares; ``captions`` adds ``--no-captions``, ``at`` adds ``--at``."""
     options = [
         click.option("-q", "--quality", type=click.Choice(list(QUALITIES), case_sensitive=False),
                      help="l=480p15, m=720p30, h=1080p60, k=2160p60.  [default: m; l for gif]"),
@@ -206,6 +216,12 @@ def common_options(formats: Sequence[str] = FORMATS) -> Callable:
                      help="GIF only: shrink fps, then size, then colours to fit, e.g. 2MB."),
         click.option("--quiet", is_flag=True, help="Print nothing but errors."),
     ]
+    if captions:
+        options.append(click.option("--no-captions", is_flag=True,
+                                    help="Leave the running caption out (the timing stays the same)."))
+    if at:
+        options.append(click.option("--at", type=Number(float), metavar="SECONDS",
+                                    help="With -f png: the moment of the still.  [default: the last frame]"))
 
     def decorate(function: Callable) -> Callable:
         for add in reversed(options):

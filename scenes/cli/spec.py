@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from ..base import number_text
-from ..registry import UnknownScene, find_scene
 from .errors import NetreelError
-from .options import build_options
 from .plans import Plan, plan_for
+from .scene_file import options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
 
@@ -19,11 +18,13 @@ __all__ = ["read_spec"]
 _SETTING_KEYS = ("quality", "format", "output", "theme", "seed", "fps", "size", "max_size")
 
 
-def read_spec(path: Path) -> list[Plan]:
+def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
     """The plans of a TOML spec file: one scene, or several ``[[scene]]`` tables.
 
     Top-level settings (theme, quality, format, fps, size, seed, max_size) are
     defaults for every entry; an entry's other keys are the scene's parameters.
+    A scene may be ``file.py:Class`` (relative to the spec's folder), run only
+    with ``allow_code``.
     """
     data = read_toml(path, f"spec {str(path)!r}")
     entries = data.get("scene")
@@ -42,7 +43,7 @@ def read_spec(path: Path) -> list[Plan]:
     for number, entry in enumerate(entries, 1):
         where = f"spec {str(path)!r}, scene {number}"
         try:
-            plan = _spec_plan({**defaults, **entry})
+            plan = _spec_plan({**defaults, **entry}, Path(path).parent, allow_code)
         except NetreelError as error:
             raise NetreelError(f"{where}: {error.message}") from None
         for target in plan.targets.values():
@@ -53,14 +54,11 @@ def read_spec(path: Path) -> list[Plan]:
     return plans
 
 
-def _spec_plan(entry: dict[str, Any]) -> Plan:
+def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
     name = entry.pop("scene", None)
     if not isinstance(name, str):
         raise NetreelError("needs a scene name (scene = \"uat\")")
-    try:
-        scene = find_scene(name)
-    except UnknownScene as error:
-        raise NetreelError(str(error)) from None
+    scene = scene_for(name, base=base, allow_code=allow_code, source="a spec")
     settings = {key.replace("-", "_"): entry.pop(key) for key in list(entry) if key.replace("-", "_") in _SETTING_KEYS}
     for key, kind, what in (("fps", (int, float), "a number"), ("seed", int, "a whole number")):
         value = settings.get(key)
@@ -74,7 +72,7 @@ def _spec_plan(entry: dict[str, Any]) -> Plan:
     if seed is not None and not 0 <= seed < 2**32:
         raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {number_text(seed)}")
     settings = {"quality": None, "format": None, "output": None, "theme": "dark", **settings}
-    out = resolve_output(stem=scene.name, seed=seed, **settings)
-    options = build_options(scene, entry, seed)
+    out = resolve_output(stem=scene_stem(scene), seed=seed, **settings)
+    options = options_for(scene, entry, seed)
     check_writable(out.path)
     return plan_for(scene, options, out)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -30,10 +29,10 @@ from typing import Any
 from manim import Scene
 
 from ..base import NetreelScene, SceneOptions
-from ..registry import UnknownScene, find_scene, scenes
-from .errors import NetreelError
+from ..story.title_card import TitleCardOptions
+from .errors import NetreelError, one_line
 from .options import build_options, scene_fields
-from .scene_file import is_file_ref, load_scene_file
+from .scene_file import did_you_mean, scene_for, scene_stem
 from .toml_file import read_toml
 
 __all__ = ["Story", "StorySection", "read_story", "parse_story", "default_story", "default_story_text"]
@@ -54,7 +53,7 @@ class StorySection:
     @property
     def name(self) -> str:
         """Short name for file names: the scene's ``name``, else its class name in lower case."""
-        return getattr(self.scene, "name", "") or self.scene.__name__.lower()
+        return scene_stem(self.scene)
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
     params = entry.get("params", {})
     if not isinstance(params, dict):
         raise NetreelError("params must be a table: [section.params]")
-    scene = _scene(ref, base, allow_code)
+    scene = scene_for(ref, base=base, allow_code=allow_code, source="a story")
     if not issubclass(scene, NetreelScene):
         if params:
             raise NetreelError(f"{ref} is a plain Manim scene: it takes no params")
@@ -139,20 +138,6 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
     return StorySection(scene, options, title, subtitle)
 
 
-def _scene(ref: str, base: Path | None, allow_code: bool) -> type[Scene]:
-    if is_file_ref(ref):
-        if not allow_code:
-            raise NetreelError(
-                f"scene {ref!r} is Python code; a story runs it only with --allow-code "
-                "(add it if you trust the file)"
-            )
-        return load_scene_file(ref, base)
-    try:
-        return find_scene(ref)
-    except UnknownScene:
-        raise NetreelError(f"unknown scene {ref!r} ({_did_you_mean(ref, scenes())}, or file.py:Class)") from None
-
-
 def _card(table: dict[str, Any]) -> tuple[str, str]:
     title, subtitle = table.get("title", ""), table.get("subtitle", "")
     for key, value in (("title", title), ("subtitle", subtitle)):
@@ -160,6 +145,10 @@ def _card(table: dict[str, Any]) -> tuple[str, str]:
             raise NetreelError(f"{key} must be a string; got {value!r}")
     if subtitle and not title:
         raise NetreelError("a subtitle needs a title (without a title there is no card)")
+    try:
+        TitleCardOptions(title, subtitle).validate()
+    except ValueError as error:
+        raise NetreelError(one_line(error).replace("--", "", 1)) from None
     return title.strip(), subtitle.strip()
 
 
@@ -168,14 +157,5 @@ def _check_keys(
 ) -> None:
     for key in table:
         if key not in allowed:
-            raise NetreelError(f"{owner} {kind} {key!r} ({_did_you_mean(key, allowed)}{'' if _close(key, allowed) else hint})")
-
-
-def _close(word: str, allowed: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(allowed), n=1)
-    return close[0] if close else None
-
-
-def _did_you_mean(word: str, allowed: Iterable[str]) -> str:
-    close = _close(word, allowed)
-    return (f"did you mean {close!r}? " if close else "") + f"allowed: {', '.join(allowed) or 'none'}"
+            guessed = difflib.get_close_matches(key, list(allowed), n=1)
+            raise NetreelError(f"{owner} {kind} {key!r} ({did_you_mean(key, allowed)}{'' if guessed else hint})")

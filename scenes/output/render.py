@@ -10,7 +10,6 @@ updater, so it could replay a stale video.
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing
 import multiprocessing.context
 import random
@@ -18,23 +17,24 @@ import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import config, tempconfig
+from manim import Scene, config, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 from ..base import NetreelScene, SceneOptions
-from ..theme import Theme
+from ..theme import Theme, get_theme
+from .scene_import import import_scene, scene_ref
 from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, write_png
 
 __all__ = [
     "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",
-    "Job", "GifRequest", "JobResult", "JobFailed", "run_job", "run_jobs", "worker_pool", "stop_workers",
+    "Job", "GifRequest", "JobResult", "JobFailed", "PastTheEnd", "run_job", "run_jobs", "worker_pool", "stop_workers",
     "scene_path", "scene_to_pixel",
 ]
 
@@ -92,7 +92,7 @@ def render_frames(
         settings["write_to_movie"] = False
         with tempconfig(settings):
             collector = type("FrameCollector", (_FrameCollector,), {"collected": []})
-            scene = scene_class(options, theme, renderer=CairoRenderer(file_writer_class=collector))
+            scene = _make_scene(scene_class, options, theme, collector)
             scene.render()
             if scene_out is not None:
                 scene_out.append(scene)
@@ -107,6 +107,18 @@ class _SinkWriter(SceneFileWriter):
     def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
         type(self).sink(pixels, repeat)
         super().write_frame(pixels, repeat=repeat)
+
+
+def _make_scene(scene_class: type[Scene], options: SceneOptions | None, theme: str | Theme,
+                writer: type[SceneFileWriter]) -> Scene:
+    """A NetreelScene with its options and theme; any other Manim Scene on the theme's background.
+
+    Call it inside ``tempconfig``, which takes the background colour back afterwards.
+    """
+    if issubclass(scene_class, NetreelScene):
+        return scene_class(options, theme, renderer=CairoRenderer(file_writer_class=writer))
+    config.background_color = get_theme(theme).background  # before the renderer's camera reads it
+    return scene_class(renderer=CairoRenderer(file_writer_class=writer))
 
 
 @dataclass
@@ -147,7 +159,7 @@ def render_scene(
     if sink is not None:
         writer = type("SinkWriter", (_SinkWriter,), {"sink": staticmethod(sink)})
     with tempconfig(settings):
-        scene = scene_class(options, theme, renderer=CairoRenderer(file_writer_class=writer))
+        scene = _make_scene(scene_class, options, theme, writer)
         scene.render()
         movie = scene.renderer.file_writer.movie_file_path if video and not still else None
         return Rendered(movie, np.array(scene.renderer.get_frame(), copy=True))
@@ -168,7 +180,10 @@ class GifRequest:
 class Job:
     """One scene to render and the files to make from it (picklable, for worker processes).
 
-    ``scene`` is ``"module:Class"``; ``options`` are already validated.
+    ``scene`` is ``"module:Class"`` or ``"/path/to/file.py:Class"``; ``options`` are
+    already validated (None for a plain Manim scene). ``captions=False`` hides the
+    running caption (same timing); ``at`` picks the PNG still's moment in seconds
+    (None: the last frame).
     """
 
     scene: str
@@ -182,6 +197,8 @@ class Job:
     gif: GifRequest | None = None
     png: bool = False
     keep_frames: bool = False
+    captions: bool = True
+    at: float | None = None
 
 
 @dataclass
@@ -195,14 +212,47 @@ class JobResult:
     frames: FrameStore | None = None
 
 
-def scene_path(scene_class: type[NetreelScene]) -> str:
-    """``"module:Class"`` of a scene class, as :class:`Job` wants it."""
-    return f"{scene_class.__module__}:{scene_class.__qualname__}"
+def scene_path(scene_class: type[Scene]) -> str:
+    """``"module:Class"`` (``"/path/to/file.py:Class"`` for a user's file) of a scene class, as :class:`Job` wants it."""
+    return scene_ref(scene_class)
 
 
-def _import_scene(path: str) -> type[NetreelScene]:
-    module_name, class_name = path.split(":")
-    return getattr(importlib.import_module(module_name), class_name)
+class PastTheEnd(ValueError):
+    """A still asked for at a moment after the scene's end; the message gives its length."""
+
+
+class _Enough(Exception):
+    """Raised by :class:`_StillAt` to stop a render once it has its frame."""
+
+
+class _StillAt:
+    """A frame sink that keeps the frame on screen at ``seconds`` and stops the render there."""
+
+    def __init__(self, seconds: float, fps: float) -> None:
+        self.seconds, self.fps = seconds, fps
+        self.index = int(seconds * fps + 1e-9)  # frame k shows the moment k / fps
+        self.seen = 0
+        self.frame: np.ndarray | None = None
+
+    def __call__(self, frame: np.ndarray, repeat: int) -> None:
+        if self.seen + repeat > self.index:
+            self.frame = np.array(frame, copy=True)
+            raise _Enough
+        self.seen += repeat
+
+
+def _still_at(job: Job, scene_class: type[Scene], theme: str | Theme, media_dir: Path) -> np.ndarray:
+    """The frame of ``job``'s scene at ``job.at`` seconds (the last one at exactly its end)."""
+    still = _StillAt(job.at, job.fps)
+    try:
+        rendered = render_scene(scene_class, job.options, theme, width=job.width, height=job.height,
+                                fps=job.fps, media_dir=media_dir, sink=still)
+    except _Enough:
+        return still.frame
+    length = still.seen / job.fps
+    if job.at > length + 1e-9:
+        raise PastTheEnd(f"--at {job.at:g} is past the end of the scene, which is {length:g} s long")
+    return rendered.last_frame
 
 
 def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResult:
@@ -210,9 +260,13 @@ def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResu
     random.seed(job.seed)
     np.random.seed(job.seed)
     folder = Path(tempfile.mkdtemp(prefix="job-", dir=workdir))
+    scene_class = import_scene(job.scene)
+    theme = job.theme if job.captions else replace(get_theme(job.theme), captions=False)
+    if job.at is not None:
+        return JobResult(png=write_png(_still_at(job, scene_class, theme, folder / "media"), folder / "still.png"))
     frames = FrameStore(job.fps) if job.gif or job.keep_frames else None
     rendered = render_scene(
-        _import_scene(job.scene), job.options, job.theme,
+        scene_class, job.options, theme,
         width=job.width, height=job.height, fps=job.fps, media_dir=folder / "media",
         video=job.video, sink=frames.add if frames is not None else None,
         still=job.png and not (job.video or frames), progress=progress,

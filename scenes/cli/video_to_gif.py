@@ -1,0 +1,56 @@
+"""``netreel gif INPUT``: any video (MP4, WebM, MOV) as a looping GIF by netreel's writer."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+
+from ..output.video_reader import VideoError, read_video
+from ..output.writers import MAX_GIF_FPS, GifSettings, GifTooLarge, fit_gif, format_size, parse_size, write_gif
+from .errors import NetreelError
+from .settings import DEFAULT_GIF_COLORS, check_writable, parse_frame_size
+
+__all__ = ["gif"]
+
+
+@click.command()
+@click.argument("source", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The GIF.  [default: INPUT with .gif]")
+@click.option("--max-size", metavar="SIZE", help="Shrink fps, then size, then colours to fit, e.g. 1MB.")
+@click.option("--fps", type=float, help="GIF frame rate (at most the video's and 50).  [default: the video's]")
+@click.option("--size", metavar="WxH", help="Scale every frame to this size, e.g. 480x270.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def gif(source: Path, output: Path | None, max_size: str | None, fps: float | None, size: str | None,
+        quiet: bool) -> None:
+    """Turn a video into a GIF that loops forever, keeps its timing and fits --max-size."""
+    target = output or source.with_suffix(".gif")
+    if target.suffix.lower() != ".gif":
+        raise NetreelError(f"--output {str(target)!r} must end with .gif")
+    if not source.is_file():
+        raise NetreelError(f"no such video file {str(source)!r}")
+    if fps is not None and not (math.isfinite(fps) and 0 < fps <= MAX_GIF_FPS):
+        raise NetreelError(f"--fps must be more than 0 and at most {MAX_GIF_FPS}; got {fps:g}")
+    frame_size = parse_frame_size(size) if size is not None else None
+    try:
+        max_bytes = parse_size(max_size) if max_size is not None else None
+    except ValueError as error:
+        raise NetreelError(f"--max-size: {error}") from None
+    check_writable(target)
+    try:
+        frames = read_video(source, size=frame_size)
+    except VideoError as error:
+        raise NetreelError(str(error)) from None
+    settings = GifSettings(min(fps or frames.fps, frames.fps, MAX_GIF_FPS), 1.0, DEFAULT_GIF_COLORS)
+    if max_bytes is None:
+        written = write_gif(frames, target, settings)
+        note = settings.describe(frames.shape)
+    else:
+        try:
+            chosen, written = fit_gif(frames, target, settings, max_bytes)
+        except GifTooLarge as error:
+            raise NetreelError(f"--max-size: {error}") from None
+        note = f"{chosen.describe(frames.shape)} to fit {format_size(max_bytes)}"
+    if not quiet:
+        click.echo(f"{target}  {format_size(written)}  ({note}, {frames.duration:.1f} s)")
