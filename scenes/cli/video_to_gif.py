@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 
 import click
 
+from ..output.render import GifRequest, write_requested_gif
 from ..output.video_reader import VideoError, read_video
-from ..output.writers import MAX_GIF_FPS, GifSettings, GifTooLarge, fit_gif, format_size, parse_size, write_gif
+from ..output.writers import MAX_GIF_FPS, GifSettings, GifTooLarge, format_size, parse_size
 from .errors import NetreelError
+from .plans import publish_files
 from .settings import DEFAULT_GIF_COLORS, check_writable, parse_frame_size
 
 __all__ = ["gif"]
@@ -43,14 +46,11 @@ def gif(source: Path, output: Path | None, max_size: str | None, fps: float | No
     except VideoError as error:
         raise NetreelError(str(error)) from None
     settings = GifSettings(min(fps or frames.fps, frames.fps, MAX_GIF_FPS), 1.0, DEFAULT_GIF_COLORS)
-    if max_bytes is None:
-        written = write_gif(frames, target, settings)
-        note = settings.describe(frames.shape)
-    else:
+    with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
+        made = Path(workdir) / "clip.gif"
         try:
-            chosen, written = fit_gif(frames, target, settings, max_bytes)
+            note = write_requested_gif(frames, made, GifRequest(settings, max_bytes))
         except GifTooLarge as error:
             raise NetreelError(f"--max-size: {error}") from None
-        note = f"{chosen.describe(frames.shape)} to fit {format_size(max_bytes)}"
-    if not quiet:
-        click.echo(f"{target}  {format_size(written)}  ({note}, {frames.duration:.1f} s)")
+        note = note or settings.describe(frames.shape)
+        publish_files([(made, target, f"{note}, {frames.duration:.1f} s")], quiet=quiet)

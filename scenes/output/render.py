@@ -34,7 +34,7 @@ from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, w
 
 __all__ = [
     "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",
-    "Job", "GifRequest", "JobResult", "JobFailed", "PastTheEnd", "run_job", "run_jobs", "worker_pool", "stop_workers",
+    "Job", "GifRequest", "JobResult", "JobFailed", "PastTheEnd", "write_requested_gif", "run_job", "run_jobs", "worker_pool", "stop_workers",
     "scene_path", "scene_to_pixel",
 ]
 
@@ -212,6 +212,15 @@ class JobResult:
     frames: FrameStore | None = None
 
 
+def write_requested_gif(frames: FrameStore, target: Path, request: GifRequest) -> str:
+    """Write ``frames`` as the GIF ``request`` asks for; return what a size budget chose ("" without one)."""
+    if request.max_bytes is None:
+        write_gif(frames, target, request.settings)
+        return ""
+    chosen, _ = fit_gif(frames, target, request.settings, request.max_bytes)
+    return f"{chosen.describe(frames.shape)} to fit {format_size(request.max_bytes)}"
+
+
 def scene_path(scene_class: type[Scene]) -> str:
     """``"module:Class"`` (``"/path/to/file.py:Class"`` for a user's file) of a scene class, as :class:`Job` wants it."""
     return scene_ref(scene_class)
@@ -280,11 +289,7 @@ def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResu
         result.png = write_png(rendered.last_frame, folder / "still.png")
     if job.gif:
         result.gif = folder / "clip.gif"
-        if job.gif.max_bytes is None:
-            write_gif(frames, result.gif, job.gif.settings)
-        else:
-            chosen, size = fit_gif(frames, result.gif, job.gif.settings, job.gif.max_bytes)
-            result.gif_note = f"{chosen.describe(frames.shape)} to fit {format_size(job.gif.max_bytes)}"
+        result.gif_note = write_requested_gif(frames, result.gif, job.gif)
     return result
 
 
