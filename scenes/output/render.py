@@ -251,17 +251,21 @@ class _StillAt:
 
 
 def _still_at(job: Job, scene_class: type[Scene], theme: str | Theme, media_dir: Path) -> np.ndarray:
-    """The frame of ``job``'s scene at ``job.at`` seconds (the last one at exactly its end)."""
+    """The frame of ``job``'s scene at ``job.at`` seconds; at exactly its end, its last picture.
+
+    (The last video frame shows the final animation just before it ends; the last
+    picture, the default still, shows it ended.)
+    """
     still = _StillAt(job.at, job.fps)
+    size = dict(width=job.width, height=job.height, fps=job.fps, media_dir=media_dir)
     try:
-        rendered = render_scene(scene_class, job.options, theme, width=job.width, height=job.height,
-                                fps=job.fps, media_dir=media_dir, sink=still)
+        render_scene(scene_class, job.options, theme, sink=still, **size)
     except _Enough:
         return still.frame
     length = still.seen / job.fps
     if job.at > length + 1e-9:
         raise PastTheEnd(f"--at {job.at:g} is past the end of the scene, which is {length:g} s long")
-    return rendered.last_frame
+    return render_scene(scene_class, job.options, theme, still=True, **size).last_frame
 
 
 def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResult:
