@@ -189,6 +189,14 @@ def test_a_spec_runs_a_python_scene_only_with_allow_code(own):
     assert "box.py:Box" in message and not (own / "box.png").exists()
     ok("render", "--spec", str(spec), "--allow-code")
     assert png("box.png")[45].min(axis=1).tolist().count(0) < 160  # the square is there
+    spec.write_text('scene = "../scenes_here/box.py:Box"\nsize = "160x90"\nfps = 5\ncaptions = false\nat = 1\n'
+                    'output = "quiet.png"\n')
+    ok("render", "--spec", str(spec), "--allow-code")
+    assert png("quiet.png")[70:].max() == 0 and png("quiet.png")[:68].max() > 200  # no caption, the square
+    spec.write_text('scene = "../scenes_here/box.py:Box"\ncaptions = "no"\n')
+    assert_error(run("render", "--spec", str(spec), "--allow-code"), "captions must be true or false")
+    spec.write_text('scene = "../scenes_here/plain.py:Plain"\ncaptions = false\n')
+    assert_error(run("render", "--spec", str(spec), "--allow-code"), "a plain Manim scene has no running caption")
     spec.write_text('scene = "../scenes_here/box.py:Box"\nsidee = 2\n')
     assert_error(run("render", "--spec", str(spec), "--allow-code"), "Box has no parameter 'sidee'")
     spec.write_text('scene = "../scenes_here/plain.py:Plain"\nside = 2\n')

@@ -122,7 +122,8 @@ def list_scenes() -> None:
     say(
         'Lists are one quoted argument: numbers separated by commas (--interval "-1,1"), '
         'groups of numbers separated by spaces (--cases "1,1 1,-1").\n'
-        "Common options of every scene: netreel render SCENE --help."
+        "Common options of every scene: netreel render SCENE --help.\n"
+        "Your own scenes: netreel render path/to/file.py:ClassName (see examples/learn_sine.py)."
     )
 
 
