@@ -123,3 +123,13 @@ def test_a_plain_manim_scene_takes_no_params(tmp_path):
 
 def test_unreadable_story(tmp_path):
     assert "cannot read story" in story_error(tmp_path / "none.toml")
+
+
+def test_the_readme_story_is_valid(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("### Your own explainer: a story file", 1)[1]
+    story_text = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "learn_sine.py").write_text(EXAMPLE.read_text())
+    story = read_story(story_file(tmp_path, story_text), allow_code=True)
+    assert [s.name for s in story.sections] == ["superposition", "learn-sine"]
+    assert (story.sections[0].options.w11, story.sections[0].options.w21) == (2.0, -1.0)
