@@ -69,16 +69,16 @@ class _FrameCollector(SceneFileWriter):
 
 
 def render_frames(
-    scene_class: type[NetreelScene],
+    scene_class: type[Scene],
     options: SceneOptions | None = None,
     theme: str | Theme = "dark",
     *,
     width: int = 160,
     height: int = 90,
     fps: float = 5,
-    scene_out: list[NetreelScene] | None = None,
+    scene_out: list[Scene] | None = None,
 ) -> np.ndarray:
-    """Render a scene without writing a video and return its frames.
+    """Render a scene (a NetreelScene, or any Manim Scene on the theme's background) and return its frames.
 
     ``scene_out``, if given, receives the rendered scene (for tests that look at its mobjects).
 
@@ -130,7 +130,7 @@ class Rendered:
 
 
 def render_scene(
-    scene_class: type[NetreelScene],
+    scene_class: type[Scene],
     options: SceneOptions | None = None,
     theme: str | Theme = "dark",
     *,
