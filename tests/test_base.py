@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 import netcore as nc
-from scenes.base import MAX_TEXT, SceneOptions, check_trace_file, flag_name, number_text, option, target_function
+from scenes.base import (
+    MAX_TEXT,
+    SceneOptions,
+    check_trace_file,
+    flag_name,
+    number_text,
+    option,
+    target_function,
+)
 from scenes.theme import THEMES, get_theme
 
 

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from manim import FadeIn, Square, Wait
 
 from scenes.base import NetreelScene
-from scenes.output.chunks import WHOLE, Chunk, Play, chunk_cost, plan, render_chunk, split, survey
+from scenes.output.chunks import (
+    WHOLE,
+    Chunk,
+    Play,
+    chunk_cost,
+    plan,
+    render_chunk,
+    split,
+    survey,
+)
 from scenes.output.engine import run_chunked
 from scenes.output.progress import FrameReporter
 from scenes.output.render import Job, JobFailed, render_frames, run_jobs, scene_path

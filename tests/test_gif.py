@@ -11,7 +11,15 @@ from manim import tempconfig
 from PIL import Image, ImageSequence
 
 import scenes.output.gif as gif
-from scenes.output.gif import GifSettings, GifsicleMissing, encode_gif, fit_gif, fit_note, poster_start, write_gif
+from scenes.output.gif import (
+    GifSettings,
+    GifsicleMissing,
+    encode_gif,
+    fit_gif,
+    fit_note,
+    poster_start,
+    write_gif,
+)
 from scenes.output.render import render_frames
 from scenes.output.writers import FrameStore, GifTooLarge, format_size
 from scenes.registry import scenes

@@ -10,10 +10,10 @@ import textwrap
 import numpy as np
 import pytest
 from manim import ManimColor, Mobject, config
+from support import examples, render_plain
 
 import scenes.mobjects
 from scenes.text import Caption
-from support import examples, render_plain
 
 #: Everything with a documented example: the public mobjects and helpers, and the caption.
 DOCUMENTED = [getattr(scenes.mobjects, name) for name in scenes.mobjects.__all__] + [Caption]

@@ -15,6 +15,7 @@ from manim import (
     linear,
     smooth,
 )
+from support import render_plain
 
 from netcore import Network, superposition
 from scenes.mobjects import curve_legend
@@ -26,7 +27,6 @@ from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames, sweep
 from scenes.text import FRAME_MARGIN, Caption, label, number
 from scenes.theme import THEMES
-from support import render_plain
 
 THEME = THEMES["dark"]
 

@@ -7,7 +7,6 @@ import pytest
 
 import netcore as nc
 
-
 # ---------------------------------------------------------------- generators
 
 @pytest.mark.parametrize("name", sorted(nc.DATASETS))

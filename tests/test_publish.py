@@ -11,7 +11,14 @@ from manim import tempconfig
 
 from scenes.base import NetreelScene
 from scenes.output.render import render_frames, render_scene
-from scenes.output.subtitles import alt_text, shift_cues, srt_text, vtt_text, write_srt, write_vtt
+from scenes.output.subtitles import (
+    alt_text,
+    shift_cues,
+    srt_text,
+    vtt_text,
+    write_srt,
+    write_vtt,
+)
 from scenes.output.video import Chapter, chapters_text, concat_videos
 from scenes.story.title_card import TitleCard, TitleCardOptions
 from scenes.text import Caption, Cue, scene_cues

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from manim import ManimColor, config
+from support import InFrame, examples, outside_frame, render_plain
 
 import netcore
 from netcore import Network, gradcheck, sigmoid
@@ -24,7 +25,6 @@ from scenes.story.backprop.panel import INDENT, FormulaPanel
 from scenes.story.backprop.scene import LAYOUTS, Backpropagation, BackpropOptions
 from scenes.text import FRAME_MARGIN
 from scenes.theme import get_theme
-from support import InFrame, examples, outside_frame, render_plain
 
 
 def numbers_for(layers=(1, 2, 1), weight=(0, 0, 0), **changes):

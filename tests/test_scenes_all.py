@@ -3,6 +3,7 @@ same seed gives the same frames."""
 
 import numpy as np
 import pytest
+from support import InFrame
 
 from scenes.output.render import render_frames
 from scenes.registry import scenes
@@ -11,7 +12,6 @@ from scenes.story.universal_approximation import (
     UniversalApproximation,
     UniversalApproximationOptions,
 )
-from support import InFrame
 
 
 @pytest.mark.parametrize("scene_class", [*scenes().values(), TitleCard], ids=lambda s: s.__name__)

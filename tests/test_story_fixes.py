@@ -9,7 +9,10 @@ import pytest
 import netcore
 from scenes.output.render import render_frames
 from scenes.story.superposition import Superposition, SuperpositionOptions
-from scenes.story.universal_approximation import UniversalApproximation, UniversalApproximationOptions
+from scenes.story.universal_approximation import (
+    UniversalApproximation,
+    UniversalApproximationOptions,
+)
 from scenes.text import scene_cues
 
 

@@ -14,7 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netcore as nc
-from netcore.limits import LimitError, check_trace_bytes, check_training_work, trace_bytes
+from netcore.limits import (
+    LimitError,
+    check_trace_bytes,
+    check_training_work,
+    trace_bytes,
+)
 from netcore.trace_check import MAX_MEMBERS, TraceFileError
 
 OURS = (TraceFileError, LimitError)

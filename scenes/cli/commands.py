@@ -27,9 +27,9 @@ from manim import Scene
 from netcore.limits import check_trace_bytes, check_training_work
 
 from ..base import NetreelScene, target_function
-from ..output.render import JobResult
+from ..output.render import JobResult, write_requested_gif
 from ..output.video import concat_videos
-from ..output.writers import FrameStore, fit_gif, format_size, write_gif
+from ..output.writers import FrameStore
 from ..registry import UnknownScene, find_scene, scenes
 from . import signals
 from .console import say, settle_stdout
@@ -254,12 +254,7 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
             frames = FrameStore(out.fps)
             for result in results:
                 frames.extend(result.frames)
-            request = out.gif_request()
-            if request.max_bytes is None:
-                write_gif(frames, joined, request.settings)
-                return [(joined, out.path, "")]
-            chosen, _ = fit_gif(frames, joined, request.settings, request.max_bytes)
-            return [(joined, out.path, f"{chosen.describe(frames.shape)} to fit {format_size(request.max_bytes)}")]
+            return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request()))]
         concat_videos([result.movie for result in results], joined)
         return [(joined, out.path, "")]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from ..base import number_text
+from ..output.gif import GifSettings
 from ..output.render import GifRequest
-from ..output.writers import GifSettings, parse_size
+from ..output.writers import parse_size
 from ..theme import THEMES
 from .errors import NetreelError, os_error_text
 from .options import Number

@@ -23,13 +23,31 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..text import Cue
-from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan, render_chunk, seed_randomness, survey
+from .chunks import (
+    WHOLE,
+    Chunk,
+    Play,
+    chunk_cost,
+    frame_seconds,
+    plan,
+    render_chunk,
+    seed_randomness,
+    survey,
+)
 from .progress import FrameReporter
-from .render import Job, JobFailed, JobResult, render_scene, stop_workers, worker_pool
+from .render import (
+    Job,
+    JobFailed,
+    JobResult,
+    render_scene,
+    stop_workers,
+    worker_pool,
+    write_requested_gif,
+)
 from .scene_import import import_scene
 from .survey_cache import load_survey, save_survey, survey_key
 from .video import concat_videos
-from .writers import FrameStore, fit_gif, format_size, write_gif, write_png
+from .writers import FrameStore, write_png
 
 __all__ = [
     "Piece", "PieceResult", "Workers", "survey_job", "plan_pieces", "render_piece", "join_pieces",
@@ -140,11 +158,7 @@ def join_pieces(job: Job, results: Sequence[PieceResult], folder: str | Path) ->
         result.png = write_png(results[-1].last_frame, folder / "still.png")
     if job.gif:
         result.gif = folder / "clip.gif"
-        if job.gif.max_bytes is None:
-            write_gif(frames, result.gif, job.gif.settings)
-        else:
-            chosen, _ = fit_gif(frames, result.gif, job.gif.settings, job.gif.max_bytes)
-            result.gif_note = f"{chosen.describe(frames.shape)} to fit {format_size(job.gif.max_bytes)}"
+        result.gif_note = write_requested_gif(frames, result.gif, job.gif)
     result.frames = frames if job.keep_frames else None
     return result
 

@@ -29,8 +29,9 @@ from manim.scene.scene_file_writer import SceneFileWriter
 
 from ..base import NetreelScene, SceneOptions
 from ..theme import Theme, get_theme
+from .gif import GifSettings, fit_gif, fit_note, write_gif
 from .scene_import import import_scene, scene_ref
-from .writers import FrameStore, GifSettings, fit_gif, format_size, write_gif, write_png
+from .writers import FrameStore, write_png
 
 __all__ = [
     "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",
@@ -218,7 +219,7 @@ def write_requested_gif(frames: FrameStore, target: Path, request: GifRequest) -
         write_gif(frames, target, request.settings)
         return ""
     chosen, _ = fit_gif(frames, target, request.settings, request.max_bytes)
-    return f"{chosen.describe(frames.shape)} to fit {format_size(request.max_bytes)}"
+    return fit_note(frames, request.settings, chosen, request.max_bytes)
 
 
 def scene_path(scene_class: type[Scene]) -> str:

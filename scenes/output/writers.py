@@ -1,27 +1,20 @@
-"""Output files: small looping GIFs, PNG stills, atomic writes and size strings.
+"""Output files: atomic writes and publishing, PNG stills, size strings, and the frames of a GIF.
 
 A rendered clip is kept in a :class:`FrameStore` (only the changed rectangle of
 each frame, compressed; identical frames merged), so a long clip costs little
 memory and can be re-encoded at a lower frame rate, size or palette when a GIF
-must fit a size budget (:func:`fit_gif`).
-
-GIFs are written by hand around Pillow's LZW coder: one global palette (no
-per-frame colour tables), the LZW code size matched to the palette (5 bits for
-32 colours instead of Pillow's fixed 8), only the changed rectangle per frame
-with unchanged pixels made transparent, identical frames merged into one longer
-delay, delays distributed so they add up to the clip's true length, and the
-NETSCAPE extension so it loops forever.
+must fit a size budget. The GIF file itself is written by
+:mod:`scenes.output.gif` (imageio, then gifsicle) from a :class:`FrameStore`, the
+shared palette and the frame schedule here.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import re
 import secrets
 import shutil
-import struct
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -42,9 +35,6 @@ __all__ = [
     "atomic_path",
     "publish",
     "publish_all",
-    "encode_gif",
-    "write_gif",
-    "fit_gif",
     "write_png",
     "parse_size",
     "format_size",
@@ -461,72 +451,6 @@ def _unpack(codes: np.ndarray) -> np.ndarray:
     return np.stack([codes >> 16, codes >> 8 & 255, codes & 255], axis=-1).astype(np.uint8)
 
 
-def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
-    """Encode ``store`` as a GIF that loops forever; return the file's bytes."""
-    if not 2 <= settings.colors <= 256:
-        raise ValueError(f"colours must be between 2 and 256, got {settings.colors}")
-    colors = _palette(store, settings)
-    transparent = len(colors)
-    bits = max(2, math.ceil(math.log2(transparent + 1)))
-    table = np.zeros((2**bits, 3), np.uint8)
-    table[:transparent] = colors
-    nearest = _NearestColour(colors)
-
-    height, width = _scaled(store.shape, settings.scale)
-    out = io.BytesIO()
-    out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80 | (bits - 1) << 4 | (bits - 1), 0, 0))
-    out.write(table.tobytes())
-    out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
-    previous: np.ndarray | None = None
-    pending: list = []  # [image bytes, delay]: the last frame, its delay still growing
-    for frame, delay in _gif_frames(store, settings):
-        indices = nearest(frame)
-        if previous is None:
-            box, patch = (0, 0, height, width), indices
-        else:
-            box = _changed_box(previous[..., None], indices[..., None])
-            if box is None:
-                pending[1] += delay
-                continue
-            top, left, bottom, right = box
-            patch = indices[top:bottom, left:right].copy()
-            patch[patch == previous[top:bottom, left:right]] = transparent
-        if pending:
-            _write_frame(out, *pending, transparent)
-        pending = [_encode_patch(patch, box, bits), delay]
-        previous = indices
-    _write_frame(out, *pending, transparent)
-    out.write(b";")
-    return out.getvalue()
-
-
-def write_gif(store: FrameStore, target: str | Path, settings: GifSettings) -> int:
-    """Write ``store`` as a looping GIF at ``target``, atomically; return its size in bytes."""
-    return _write_bytes(encode_gif(store, settings), target)
-
-
-def _write_bytes(data: bytes, target: str | Path) -> int:
-    with atomic_path(target) as temporary:
-        temporary.write_bytes(data)
-    return len(data)
-
-
-def _encode_patch(patch: np.ndarray, box: tuple[int, int, int, int], bits: int) -> bytes:
-    """An image descriptor plus LZW data for one patch placed at ``box``."""
-    top, left, bottom, right = box
-    image = Image.fromarray(np.ascontiguousarray(patch, dtype=np.uint8), "P")
-    return (
-        b"," + struct.pack("<HHHHB", left, top, right - left, bottom - top, 0)
-        + bytes([bits]) + image.tobytes("gif", "P", bits) + b"\0"
-    )
-
-
-def _write_frame(out: io.BytesIO, image: bytes, delay: int, transparent: int) -> None:
-    # Graphic control: disposal 1 (leave the frame in place), transparency on.
-    out.write(b"!\xf9\x04" + struct.pack("<BHB", 0x05, delay, transparent) + b"\0")
-    out.write(image)
-
-
 def _ladder(store: FrameStore, settings: GifSettings) -> list[GifSettings]:
     """Ever smaller settings: lower fps first, then resolution, then colours."""
     fps0 = min(settings.fps, store.fps, MAX_GIF_FPS)
@@ -539,40 +463,3 @@ def _ladder(store: FrameStore, settings: GifSettings) -> list[GifSettings]:
     steps += [replace(steps[-1], scale=scale) for scale in scales[1:]]
     steps += [replace(steps[-1], colors=colors) for colors in palettes[1:]]
     return steps
-
-
-def fit_gif(
-    store: FrameStore, target: str | Path, settings: GifSettings, max_bytes: int
-) -> tuple[GifSettings, int]:
-    """Write the best GIF of at most ``max_bytes``; return the settings used and its size.
-
-    Walks the ladder of settings (fps, then resolution, then colours) by
-    binary search, since each step makes a smaller file.
-
-    Raises
-    ------
-    GifTooLarge
-        When even the smallest setting is too large; nothing is written then.
-    """
-    steps = _ladder(store, settings)
-    encoded: dict[int, bytes] = {}
-
-    def size_at(i: int) -> int:
-        if i not in encoded:
-            encoded[i] = encode_gif(store, steps[i])
-        return len(encoded[i])
-
-    last = len(steps) - 1
-    if size_at(last) > max_bytes:
-        raise GifTooLarge(
-            f"even the smallest GIF ({steps[last].describe(store.shape)}) is "
-            f"{format_size(size_at(last))}, over the {format_size(max_bytes)} limit"
-        )
-    low, high = 0, last  # the first step that fits lies in [low, high]
-    while low < high:
-        middle = (low + high) // 2
-        if size_at(middle) <= max_bytes:
-            high = middle
-        else:
-            low = middle + 1
-    return steps[low], _write_bytes(encoded[low], target)

@@ -36,7 +36,13 @@ from manim import (
 
 import netcore
 from netcore.limits import check_training_work
-from scenes.base import NetreelScene, SceneOptions, check_trace_file, option, target_function
+from scenes.base import (
+    NetreelScene,
+    SceneOptions,
+    check_trace_file,
+    option,
+    target_function,
+)
 from scenes.mobjects.function_plot import (
     FunctionPlot,
     merge_dashes,
