@@ -412,10 +412,12 @@ def test_real_mp4_webm_png_gif(tiny, workdir):
 
 @pytest.mark.slow
 def test_real_gif_fits_max_size(tiny, workdir):
-    result = run("render", "tiny", "--size", "320x180", "--fps", "20", "-f", "gif", "--max-size", "12KB")
+    result = run("render", "tiny", "--size", "320x180", "--fps", "20", "-f", "gif", "--max-size", "3KB")
     assert result.exit_code == 0, result.output
-    assert "to fit 12.0 KB" in result.stdout
-    assert os.path.getsize("renders/tiny.gif") <= 12_000
+    assert "to fit 3.0 KB" in result.stdout
+    assert os.path.getsize("renders/tiny.gif") <= 3_000
+    result = run("render", "tiny", "--size", "320x180", "--fps", "20", "-f", "gif", "--max-size", "1MB", "-o", "a.gif")
+    assert result.exit_code == 0 and "to fit" not in result.stdout  # nothing shrunk, nothing said
     result = run("render", "tiny", "--size", "320x180", "-f", "gif", "--max-size", "100B", "-o", "x.gif", "--quiet")
     assert_error(result, "--max-size: even the smallest GIF")
     assert not Path("x.gif").exists()
