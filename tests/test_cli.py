@@ -451,3 +451,10 @@ def test_real_explainer(tiny_story, workdir):
     assert frames == (len(STORY) + 1) * 28 + len(STORY) * 14  # a 2.8 s title card before each 1.4 s scene, and one first
     with Image.open("renders/explainer-3-superposition.gif") as image:
         assert sum(frame.info["duration"] for frame in ImageSequence.Iterator(image)) == 1400
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"netreel {version('netreel')}\n"

@@ -104,6 +104,7 @@ def _error_line(message: str) -> None:
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="netreel", message="netreel %(version)s")
 def main() -> None:
     """Animations, computed by a small numpy network, of how neurons network to learn."""
 
