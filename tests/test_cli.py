@@ -18,6 +18,7 @@ import scenes.cli.plans as cli_plans
 import scenes.registry as registry
 from scenes.cli import main
 from scenes.cli.options import TupleShape
+from scenes.cli.story_file import default_story
 from scenes.output.render import JobFailed, JobResult
 
 STORY = ("neuron", "function", "superposition", "bumps", "uat", "regions", "boundary", "backprop")
@@ -325,7 +326,12 @@ def tiny_story(monkeypatch):
 
 def test_explainer_plan(tiny_story, workdir, captured, monkeypatch):
     joined = []
-    monkeypatch.setattr("scenes.cli.commands.concat_videos", lambda paths, target: (joined.extend(paths), target.write_bytes(b"v")))
+    def concat(paths, target, chapters):
+        joined.extend(paths)
+        target.write_bytes(b"v")
+        return []
+
+    monkeypatch.setattr("scenes.cli.commands.concat_videos", concat)
     result = run("explainer", "--gifs", "-q", "l", "--seed", "5")
     assert result.exit_code == 0, result.output
     scenes_ = [job.scene.split(":")[1] for job in captured]
@@ -335,7 +341,8 @@ def test_explainer_plan(tiny_story, workdir, captured, monkeypatch):
     assert all(job.options.seed == 5 for job in captured[2::2])
     assert len(joined) == 2 * len(STORY) + 1
     assert files(workdir) == sorted(
-        ["renders/explainer.mp4"] + [f"renders/explainer-{i}-{name}.gif" for i, name in enumerate(STORY, 1)]
+        ["renders/explainer.chapters.txt", "renders/explainer.mp4"]
+        + [f"renders/explainer-{i}-{name}.gif" for i, name in enumerate(STORY, 1)]
     )
 
 
@@ -449,6 +456,13 @@ def test_real_explainer(tiny_story, workdir):
     with av.open("renders/explainer.mp4") as container:
         frames = sum(1 for _ in container.decode(video=0))
     assert frames == (len(STORY) + 1) * 28 + len(STORY) * 14  # a 2.8 s title card before each 1.4 s scene, and one first
+    with av.open("renders/explainer.mp4") as container:
+        chapters = container.chapters()
+    story = default_story()
+    cards = [story.title] + [section.title for section in story.sections]
+    assert [chapter["metadata"]["title"] for chapter in chapters] == cards
+    lines = open("renders/explainer.chapters.txt", encoding="utf-8").read().splitlines()
+    assert lines[0] == f"0:00 {cards[0]}" and lines[1] == f"0:02 {cards[1]}" and len(lines) == len(cards)
     with Image.open("renders/explainer-3-superposition.gif") as image:
         assert sum(frame.info["duration"] for frame in ImageSequence.Iterator(image)) == 1400
 

@@ -28,7 +28,7 @@ from netcore.limits import check_trace_bytes, check_training_work
 
 from ..base import NetreelScene, target_function
 from ..output.render import JobResult, write_requested_gif
-from ..output.video import concat_videos
+from ..output.video import chapters_text, concat_videos
 from ..output.writers import FrameStore
 from ..registry import UnknownScene, find_scene, scenes
 from . import signals
@@ -256,8 +256,12 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
             for result in results:
                 frames.extend(result.frames)
             return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request()))]
-        concat_videos([result.movie for result in results], joined)
-        return [(joined, out.path, "")]
+        # one chapter per title card: the opening and each section's card
+        titles = [plan.job.options.title if plan.job.scene.endswith(":TitleCard") else None for plan in plans]
+        chapters = concat_videos([result.movie for result in results], joined, chapters=titles)
+        listed = workdir / f"{stem}.chapters.txt"
+        listed.write_text(chapters_text(chapters), encoding="utf-8")
+        return [(joined, out.path, ""), (listed, out.path.with_suffix(".chapters.txt"), f"{len(chapters)} chapters")]
 
     render_plans(plans, processes=jobs, quiet=quiet, finish=finish)
 
