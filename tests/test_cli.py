@@ -446,7 +446,9 @@ def test_real_spec_in_parallel_processes(tiny, workdir):
           '[[scene]]\nscene = "other"\nformat = "png"\n')
     result = run("render", "--spec", "two.toml", "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert files(workdir) == ["renders/other.png", "renders/tiny.gif", "two.toml"]
+    assert files(workdir) == [
+        "renders/other.alt.txt", "renders/other.png", "renders/tiny.alt.txt", "renders/tiny.gif", "two.toml",
+    ]
 
 
 @pytest.mark.slow
@@ -472,3 +474,15 @@ def test_version_comes_from_the_package_metadata():
 
     result = run("--version")
     assert result.exit_code == 0 and result.output == f"netreel {version('netreel')}\n"
+
+
+@pytest.mark.slow
+def test_every_gif_and_still_gets_its_alt_text(tiny, workdir):
+    assert run("render", "tiny", *SMALL, "-f", "gif", "--quiet").exit_code == 0
+    assert run("render", "tiny", *SMALL, "-o", "still.png", "--quiet").exit_code == 0
+    assert run("render", "tiny", *SMALL, "-o", "at.png", "--at", "0.5", "--quiet").exit_code == 0
+    assert run("render", "tiny", *SMALL, "-o", "clip.mp4", "--quiet").exit_code == 0
+    assert files(workdir) == ["at.alt.txt", "at.png", "clip.mp4", "renders/tiny.alt.txt", "renders/tiny.gif",
+                              "still.alt.txt", "still.png"]
+    assert open("renders/tiny.alt.txt").read() == "Animation: A dot crossing the frame (test scene).\n"
+    assert open("still.alt.txt").read().startswith("Still: A dot crossing the frame")

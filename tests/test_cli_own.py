@@ -130,7 +130,9 @@ def test_a_netreel_scene_file_gets_its_own_flags(own):
     # 90 pixels show 8 units: a side of 1 is about 11 pixels, a side of 2 about 22
     assert widths[0] == pytest.approx(11.25, abs=2) and widths[1] == pytest.approx(22.5, abs=2)
     assert_error(run("render", "scenes_here/box.py:Box", "--side", "9"), "--side must be at most 4")
-    assert files(own) == sorted(["scenes_here/box.py", "scenes_here/plain.py", "side1.png", "side2.png"])
+    assert files(own) == sorted([
+        "scenes_here/box.py", "scenes_here/plain.py", "side1.alt.txt", "side1.png", "side2.alt.txt", "side2.png",
+    ])
 
 
 def test_file_errors_are_one_line_and_write_nothing(own):
@@ -229,7 +231,10 @@ def test_a_story_of_two_sections_is_as_long_as_its_parts(own):
         '[[section]]\nscene = "scenes_here/plain.py:Plain"\n'
     )
     ok("explainer", "--story", "story.toml", "--allow-code", *SMALL, "--gifs", "--jobs", "2", "--quiet")
-    assert files(own / "renders") == ["story-1-box.gif", "story-2-plain.gif", "story.mp4"]
+    assert files(own / "renders") == [
+        "story-1-box.alt.txt", "story-1-box.gif", "story-2-plain.alt.txt", "story-2-plain.gif",
+        "story.chapters.txt", "story.mp4",
+    ]
     ok("render", "scenes_here/box.py:Box", *SMALL, "--speed", "0.4", "-o", "box.mp4")
     ok("render", "scenes_here/plain.py:Plain", *SMALL, "-o", "plain.mp4")
     ok("render", f"{title_card.__file__}:TitleCard", *SMALL, "-o", "card.mp4")

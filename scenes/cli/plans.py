@@ -63,6 +63,13 @@ def render_plans(
                 for plan, result in zip(plans, results)
                 for kind, target in plan.targets.items()
             ]
+            # every GIF and still gets its alt text beside it, for a post's alt attribute
+            made += {
+                target.with_suffix(".alt.txt"): (result.alt, target.with_suffix(".alt.txt"), "alt text")
+                for plan, result in zip(plans, results)
+                for kind, target in plan.targets.items()
+                if kind in ("gif", "png") and result.alt is not None
+            }.values()
             if finish is not None:
                 made += finish(results, Path(workdir))
         except ValueError as error:
@@ -112,6 +119,6 @@ def explain(error: ValueError) -> str | None:
 def _run(plans: Sequence[Plan], workdir: str, processes: int, quiet: bool) -> list[JobResult]:
     jobs = [plan.job for plan in plans]
     if quiet or processes <= 1 or len(jobs) <= 1:
-        return run_jobs(jobs, workdir, processes=processes, progress=not quiet)
+        return run_jobs(jobs, workdir, processes=processes)  # never Manim's bar per animation
     with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} scenes", file=sys.stderr) as bar:
         return run_jobs(jobs, workdir, processes=processes, on_done=lambda _: bar.update(1))

@@ -17,7 +17,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,11 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 from ..base import NetreelScene, SceneOptions
+from ..text import Cue, scene_cues
 from ..theme import Theme, get_theme
 from .gif import GifSettings, fit_gif, fit_note, write_gif
 from .scene_import import import_scene, scene_ref
+from .subtitles import alt_text
 from .writers import FrameStore, write_png
 
 __all__ = [
@@ -124,10 +126,11 @@ def _make_scene(scene_class: type[Scene], options: SceneOptions | None, theme: s
 
 @dataclass
 class Rendered:
-    """What :func:`render_scene` made: the video (inside ``media_dir``) and the last frame."""
+    """What :func:`render_scene` made: the video (inside ``media_dir``), the last frame and the caption cues."""
 
     movie: Path | None
     last_frame: np.ndarray
+    cues: list[Cue] = field(default_factory=list)
 
 
 def render_scene(
@@ -163,7 +166,7 @@ def render_scene(
         scene = _make_scene(scene_class, options, theme, writer)
         scene.render()
         movie = scene.renderer.file_writer.movie_file_path if video and not still else None
-        return Rendered(movie, np.array(scene.renderer.get_frame(), copy=True))
+        return Rendered(movie, np.array(scene.renderer.get_frame(), copy=True), scene_cues(scene))
 
 
 # ---------------------------------------------------------------- render jobs
@@ -210,6 +213,7 @@ class JobResult:
     gif: Path | None = None
     gif_note: str = ""
     png: Path | None = None
+    alt: Path | None = None
     frames: FrameStore | None = None
 
 
@@ -277,7 +281,8 @@ def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResu
     scene_class = import_scene(job.scene)
     theme = job.theme if job.captions else replace(get_theme(job.theme), captions=False)
     if job.at is not None:
-        return JobResult(png=write_png(_still_at(job, scene_class, theme, folder / "media"), folder / "still.png"))
+        still = write_png(_still_at(job, scene_class, theme, folder / "media"), folder / "still.png")
+        return JobResult(png=still, alt=_write_alt(scene_class, [], True, folder))
     frames = FrameStore(job.fps) if job.gif or job.keep_frames else None
     rendered = render_scene(
         scene_class, job.options, theme,
@@ -295,7 +300,17 @@ def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResu
     if job.gif:
         result.gif = folder / "clip.gif"
         result.gif_note = write_requested_gif(frames, result.gif, job.gif)
+    if job.gif or job.png:
+        result.alt = _write_alt(scene_class, rendered.cues, not job.gif, folder)
     return result
+
+
+def _write_alt(scene_class: type[Scene], cues: Sequence[Cue], still: bool, folder: Path) -> Path:
+    """The alt text of a GIF or still (the scene's description, then its captions) as ``alt.txt``."""
+    description = getattr(scene_class, "description", "") or (scene_class.__doc__ or scene_class.__name__).strip()
+    path = folder / "alt.txt"
+    path.write_text(alt_text(description.splitlines()[0], cues, still=still) + "\n", encoding="utf-8")
+    return path
 
 
 class JobFailed(ValueError):
