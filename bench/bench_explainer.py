@@ -24,10 +24,11 @@ from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.cli.settings import QUALITIES
 from scenes.cli.story import story_jobs
+from scenes.output.frames import FrameStore
 from scenes.output.gif import GifSettings, write_gif
 from scenes.output.render import manim_settings, render_scene, run_jobs
 from scenes.output.video import concat_videos
-from scenes.output.writers import FrameStore, format_size
+from scenes.output.writers import format_size
 from scenes.registry import find_scene
 
 

@@ -11,6 +11,7 @@ from manim import tempconfig
 from PIL import Image, ImageSequence
 
 import scenes.output.gif as gif
+from scenes.output.frames import FrameStore, GifTooLarge
 from scenes.output.gif import (
     GifSettings,
     GifsicleMissing,
@@ -21,7 +22,7 @@ from scenes.output.gif import (
     write_gif,
 )
 from scenes.output.render import render_frames
-from scenes.output.writers import FrameStore, GifTooLarge, format_size
+from scenes.output.writers import format_size
 from scenes.registry import scenes
 
 

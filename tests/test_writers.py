@@ -12,11 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
+from scenes.output.frames import FrameStore, GifTooLong, _schedule
 from scenes.output.gif import GifSettings, encode_gif, write_gif
 from scenes.output.writers import (
-    FrameStore,
-    GifTooLong,
-    _schedule,
     atomic_path,
     format_size,
     parse_size,

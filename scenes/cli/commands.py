@@ -27,9 +27,9 @@ from manim import Scene
 from netcore.limits import check_trace_bytes, check_training_work
 
 from ..base import NetreelScene, target_function
+from ..output.frames import FrameStore
 from ..output.render import JobResult, write_requested_gif
 from ..output.video import chapters_text, concat_videos
-from ..output.writers import FrameStore
 from ..registry import UnknownScene, find_scene, scenes
 from . import signals
 from .console import say, settle_stdout

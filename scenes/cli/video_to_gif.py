@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from ..output.frames import MAX_GIF_FPS, GifTooLarge
 from ..output.gif import GifSettings
 from ..output.render import GifRequest, write_requested_gif
 from ..output.video_reader import VideoError, read_video
-from ..output.writers import MAX_GIF_FPS, GifTooLarge, parse_size
+from ..output.writers import parse_size
 from .errors import NetreelError
 from .plans import publish_files
 from .settings import DEFAULT_GIF_COLORS, check_writable, parse_frame_size

@@ -32,8 +32,8 @@ from distributed import as_completed as _as_completed
 from ..text import Cue
 from .chunks import Chunk
 from .engine import PieceResult, render_piece, run_pieces
+from .frames import FrameStore
 from .render import Job, JobFailed, JobResult
-from .writers import FrameStore
 
 __all__ = ["RETRIES", "ClusterError", "connect", "run_on_cluster"]
 

@@ -6,7 +6,7 @@ surveyed (its plays and their frames, :mod:`.chunks`; kept between runs,
 first finish together, and each piece is rendered wherever a worker is: in
 spawned processes here (:func:`run_chunked`) or on a Dask cluster
 (:mod:`.cluster`). The pieces' clips are joined without re-encoding, their frames
-into one :class:`~scenes.output.writers.FrameStore`, and the job's files are made
+into one :class:`~scenes.output.frames.FrameStore`, and the job's files are made
 from them as one render would make them.
 """
 
@@ -34,6 +34,7 @@ from .chunks import (
     seed_randomness,
     survey,
 )
+from .frames import FrameStore
 from .progress import FrameReporter
 from .render import (
     Job,
@@ -47,7 +48,7 @@ from .render import (
 from .scene_import import import_scene
 from .survey_cache import load_survey, save_survey, survey_key
 from .video import concat_videos
-from .writers import FrameStore, write_png
+from .writers import write_png
 
 __all__ = [
     "Piece", "PieceResult", "Workers", "survey_job", "plan_pieces", "render_piece", "join_pieces",

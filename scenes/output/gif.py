@@ -1,6 +1,6 @@
 """GIFs through the libraries made for them: imageio (Pillow) writes, gifsicle optimises.
 
-The frames come from a :class:`~scenes.output.writers.FrameStore`. They are
+The frames come from a :class:`~scenes.output.frames.FrameStore`. They are
 resampled to the GIF's rate with delays that add up to the clip's true length,
 mapped to one palette shared by every frame (sampled across the clip), written by
 imageio's Pillow plugin (which keeps each frame's changed rectangle and merges
@@ -28,8 +28,9 @@ import imageio.v3 as iio
 import numpy as np
 from PIL import Image
 
-from . import writers
-from .writers import MAX_GIF_FPS, FrameStore, GifTooLarge, atomic_path, format_size
+from . import frames
+from .frames import MAX_GIF_FPS, FrameStore, GifTooLarge
+from .writers import atomic_path, format_size
 
 __all__ = [
     "GifSettings", "GifsicleMissing", "require_gifsicle", "poster_start",
@@ -64,7 +65,7 @@ def require_gifsicle() -> str:
 
 
 @dataclass(frozen=True)
-class GifSettings(writers.GifSettings):
+class GifSettings(frames.GifSettings):
     """Frame rate, scale, palette size and gifsicle's ``--lossy`` (0: lossless)."""
 
     lossy: int = 0
@@ -88,8 +89,8 @@ def _contrast(frame: np.ndarray, background: np.ndarray) -> int:
 
 
 def _most_common(frame: np.ndarray) -> np.ndarray:
-    codes, counts = np.unique(writers._pack(_coarse(frame)), return_counts=True)
-    return writers._unpack(codes[np.argmax(counts)])
+    codes, counts = np.unique(frames._pack(_coarse(frame)), return_counts=True)
+    return frames._unpack(codes[np.argmax(counts)])
 
 
 def poster_start(store: FrameStore) -> int:
@@ -128,8 +129,8 @@ def _gif_frames(store: FrameStore, settings: GifSettings) -> Iterator[tuple[np.n
     """
     first = poster_start(store)
     fps = min(settings.fps, store.fps, MAX_GIF_FPS)
-    sources, delays = writers._schedule(len(store) - first, store.fps, fps)
-    size = writers._scaled(store.shape, settings.scale)[::-1]
+    sources, delays = frames._schedule(len(store) - first, store.fps, fps)
+    size = frames._scaled(store.shape, settings.scale)[::-1]
     pictures = store.pictures()
     picture, count = next(pictures)
     first_index, resized = 0, None
@@ -157,8 +158,8 @@ def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
     if not 2 <= settings.colors <= 256:
         raise ValueError(f"colours must be between 2 and 256, got {settings.colors}")
     gifsicle = require_gifsicle()
-    colors = writers._palette(store, settings)
-    nearest = writers._NearestColour(colors)
+    colors = frames._palette(store, settings)
+    nearest = frames._NearestColour(colors)
     table = np.zeros((2 ** max(1, math.ceil(math.log2(len(colors)))), 3), np.uint8)
     table[: len(colors)] = colors
     # Identical frames (once mapped to the palette) become one longer delay.
@@ -211,7 +212,7 @@ def _write_bytes(data: bytes, target: str | Path) -> int:
 def _ladder(store: FrameStore, settings: GifSettings) -> list[GifSettings]:
     """Ever smaller settings: mild lossy, then lower fps, resolution, colours, then strong lossy."""
     mild = replace(settings, lossy=max(settings.lossy, LOSSY_STEPS[0]))
-    steps = [replace(settings, fps=min(settings.fps, store.fps, MAX_GIF_FPS)), *writers._ladder(store, mild)]
+    steps = [replace(settings, fps=min(settings.fps, store.fps, MAX_GIF_FPS)), *frames._ladder(store, mild)]
     return steps + [replace(steps[-1], lossy=lossy) for lossy in LOSSY_STEPS[1:] if lossy > steps[-1].lossy]
 
 

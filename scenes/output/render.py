@@ -3,7 +3,7 @@
 :func:`render_frames` returns the frames a scene draws as numpy arrays, which is
 what tests need. :func:`render_scene` is what the command line uses: it writes a
 video into a working folder, hands every frame to a sink (the GIF writer's
-:class:`~scenes.writers.FrameStore`) and/or renders only the last frame.
+:class:`~scenes.output.frames.FrameStore`) and/or renders only the last frame.
 Caching is always off: Manim's cache hashes mobjects, not the Trace behind an
 updater, so it could replay a stale video.
 """
@@ -30,10 +30,11 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from ..base import NetreelScene, SceneOptions
 from ..text import Cue, scene_cues
 from ..theme import Theme, get_theme
+from .frames import FrameStore
 from .gif import GifSettings, fit_gif, fit_note, write_gif
 from .scene_import import import_scene, scene_ref
 from .subtitles import alt_text
-from .writers import FrameStore, write_png
+from .writers import write_png
 
 __all__ = [
     "render_frames", "manim_settings", "render_scene", "Rendered", "FrameSink",

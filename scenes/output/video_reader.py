@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from .writers import FrameStore
+from .frames import FrameStore
 
 __all__ = ["VideoError", "read_video", "MAX_NOMINAL_FPS"]
 
