@@ -15,7 +15,6 @@ into how many; :func:`render_chunk` renders one range.
 from __future__ import annotations
 
 import heapq
-import random
 import tempfile
 import time
 from collections.abc import Sequence
@@ -32,11 +31,11 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from ..base import NetreelScene, SceneOptions
 from ..text import Cue, scene_cues
 from ..theme import Theme
-from .render import FrameSink, _SinkWriter, manim_settings
+from .render import FrameSink, _SinkWriter, manim_settings, seed_randomness
 
 __all__ = [
     "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "frame_seconds",
-    "seed_randomness", "render_chunk",
+    "render_chunk",
 ]
 
 
@@ -122,12 +121,6 @@ def _frames(duration: float, frozen: bool) -> int:
     if frozen:  # CairoRenderer.freeze_current_frame
         return int(duration / step)
     return len(np.arange(0, duration, step))  # Scene.get_time_progression
-
-
-def seed_randomness(seed: int) -> None:
-    """Seed Python's and numpy's global generators, as every render of a job does first."""
-    random.seed(seed)
-    np.random.seed(seed)
 
 
 def survey(

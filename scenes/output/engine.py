@@ -31,7 +31,6 @@ from .chunks import (
     frame_seconds,
     plan,
     render_chunk,
-    seed_randomness,
     survey,
 )
 from .frames import FrameStore
@@ -41,6 +40,7 @@ from .render import (
     JobFailed,
     JobResult,
     render_scene,
+    seed_randomness,
     stop_workers,
     worker_pool,
     write_requested_gif,

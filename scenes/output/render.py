@@ -274,10 +274,15 @@ def _still_at(job: Job, scene_class: type[Scene], theme: str | Theme, media_dir:
     return render_scene(scene_class, job.options, theme, still=True, **size).last_frame
 
 
+def seed_randomness(seed: int) -> None:
+    """Seed Python's and numpy's global generators, as every render of a job does first."""
+    random.seed(seed)
+    np.random.seed(seed)
+
+
 def run_job(job: Job, workdir: str | Path, *, progress: bool = False) -> JobResult:
     """Render ``job`` in this process, writing its files into a new folder in ``workdir``."""
-    random.seed(job.seed)
-    np.random.seed(job.seed)
+    seed_randomness(job.seed)
     folder = Path(tempfile.mkdtemp(prefix="job-", dir=workdir))
     scene_class = import_scene(job.scene)
     theme = job.theme if job.captions else replace(get_theme(job.theme), captions=False)
