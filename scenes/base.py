@@ -44,14 +44,16 @@ def option(
     *,
     low: float | None = None,
     high: float | None = None,
+    above: float | None = None,
     choices: tuple[str, ...] | None = None,
 ) -> Any:
     """Declare a scene parameter: its default, a one-line help and its bounds.
 
     ``low``/``high`` bound numbers (inclusive) and every number inside a tuple;
+    ``above`` is an exclusive lower bound (a learning rate: any number above 0);
     ``choices`` lists the allowed strings.
     """
-    metadata = {"help": help, "low": low, "high": high, "choices": choices}
+    metadata = {"help": help, "low": low, "high": high, "above": above, "choices": choices}
     return field(default=default, metadata=metadata)
 
 
@@ -134,6 +136,9 @@ class SceneOptions:
                 low, high = f.metadata.get("low"), f.metadata.get("high")
                 if low is not None and number < low:
                     raise ValueError(f"{flag} must be at least {low}, got {number_text(number)}")
+                above = f.metadata.get("above")
+                if above is not None and not number > above:
+                    raise ValueError(f"{flag} must be above {above:g}, got {number_text(number)}")
                 if high is not None and number > high:
                     raise ValueError(f"{flag} must be at most {high}, got {number_text(number)}")
                 if isinstance(number, int) and abs(number) > MAX_WHOLE:

@@ -190,13 +190,13 @@ def test_a_spec_runs_a_python_scene_only_with_allow_code(own):
     spec.write_text('scene = "../scenes_here/box.py:Box"\nformat = "png"\nsize = "160x90"\nfps = 5\n'
                     'output = "box.png"\nside = 2\n')
     message = assert_error(run("render", "--spec", str(spec)), "scene 1", "is Python code", "--allow-code")
-    assert "box.py:Box" in message and not (own / "box.png").exists()
+    assert "box.py:Box" in message and not (own / "specs" / "box.png").exists()
     ok("render", "--spec", str(spec), "--allow-code")
-    assert png("box.png")[45].min(axis=1).tolist().count(0) < 160  # the square is there
+    assert png("specs/box.png")[45].min(axis=1).tolist().count(0) < 160  # the square is there
     spec.write_text('scene = "../scenes_here/box.py:Box"\nsize = "160x90"\nfps = 5\ncaptions = false\nat = 1\n'
                     'output = "quiet.png"\n')
     ok("render", "--spec", str(spec), "--allow-code")
-    assert png("quiet.png")[70:].max() == 0 and png("quiet.png")[:68].max() > 200  # no caption, the square
+    assert png("specs/quiet.png")[70:].max() == 0 and png("specs/quiet.png")[:68].max() > 200  # no caption, the square
     spec.write_text('scene = "../scenes_here/box.py:Box"\ncaptions = "no"\n')
     assert_error(run("render", "--spec", str(spec), "--allow-code"), "captions must be true or false")
     spec.write_text('scene = "../scenes_here/plain.py:Plain"\ncaptions = false\n')

@@ -12,7 +12,7 @@ import click
 
 from ..base import number_text
 from ..output.gif import GifSettings
-from ..output.render import GifRequest
+from ..output.jobs import GifRequest
 from ..output.writers import parse_size
 from ..theme import THEMES
 from .errors import NetreelError, os_error_text
@@ -204,7 +204,8 @@ def common_options(formats: Sequence[str] = FORMATS, *, captions: bool = False, 
         click.option("-q", "--quality", type=click.Choice(list(QUALITIES), case_sensitive=False),
                      help="l=480p15, m=720p30, h=1080p60, k=2160p60.  [default: m; l for gif]"),
         click.option("-f", "--format", "format", type=click.Choice(list(formats), case_sensitive=False),
-                     help=f"Output format (png: the last frame).  [default: from -o, else {formats[0]}]"),
+                     help=f"Output format{' (png: the last frame)' if 'png' in formats else ''}."
+                          f"  [default: from -o, else {formats[0]}]"),
         click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path),
                      help="Output file.  [default: renders/<name>.<format>]"),
         click.option("--theme", type=click.Choice(list(THEMES)), default="dark", show_default=True,

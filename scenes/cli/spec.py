@@ -1,44 +1,56 @@
-"""Spec files (TOML): one scene, or several ``[[scene]]`` tables, with output settings."""
+"""Spec files (TOML): one scene, or several ``[[scene]]`` tables, with output settings.
+
+Every key is checked against every key the entry allows (its scene's parameters and
+the output settings), with a did-you-mean; an ``output`` is relative to the spec's folder.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from manim import Scene
+
 from ..base import NetreelScene, number_text
 from .errors import NetreelError
+from .options import scene_fields
 from .plans import Plan, plan_for
-from .scene_file import options_for, scene_for, scene_stem
+from .scene_file import did_you_mean, options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
 
 __all__ = ["read_spec"]
 
 
-_SETTING_KEYS = ("quality", "format", "output", "theme", "seed", "fps", "size", "max_size", "captions", "at")
+_SETTING_KEYS = ("theme", "format", "output", "quality", "size", "fps", "max_size", "seed", "captions", "at")
+_SCENE_KEY = re.compile(r"[ \t]*scene[ \t]*=")
+_TABLE = re.compile(r"[ \t]*\[\[?[ \t]*[\w.-]+[ \t]*\]\]?[ \t]*(#.*)?")
+_SCENE_TABLE = re.compile(r"[ \t]*\[\[[ \t]*scene[ \t]*\]\][ \t]*(#.*)?")
 
 
 def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
     """The plans of a TOML spec file: one scene, or several ``[[scene]]`` tables.
 
-    Top-level settings (theme, quality, format, fps, size, seed, max_size,
+    Top-level settings (theme, format, output, quality, size, fps, max_size, seed,
     captions, at) are defaults for every entry; an entry's other keys are the scene's parameters.
-    A scene may be ``file.py:Class`` (relative to the spec's folder), run only
-    with ``allow_code``.
+    A relative ``output`` is relative to the spec's folder, as a scene ``file.py:Class``
+    is (run only with ``allow_code``); without ``output`` a file goes to ``renders/``
+    in the working folder, as on the command line.
     """
-    data = read_toml(path, f"spec {str(path)!r}")
+    data = read_toml(path, f"spec {str(path)!r}", explain=_explain_toml_error)
     entries = data.get("scene")
     defaults = {key: value for key, value in data.items() if key != "scene"}
     if isinstance(entries, str):
         entries, defaults = [{"scene": entries, **defaults}], {}
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
         raise NetreelError(f"spec {str(path)!r} needs scene = \"NAME\" or [[scene]] tables with a scene key")
-    unknown = set(defaults) - set(_SETTING_KEYS)
+    unknown = [key for key in defaults if _key(key) not in _SETTING_KEYS]
     if unknown:
-        raise NetreelError(
-            f"spec {str(path)!r}: unknown top-level key {sorted(unknown)[0]!r} "
-            f"(allowed: scene, {', '.join(_SETTING_KEYS)})"
-        )
+        allowed = ("scene", *_SETTING_KEYS)
+        guess = did_you_mean(_key(unknown[0]), allowed)
+        tables = "" if guess.startswith("did") else "; a scene's parameters go in its [[scene]] table"
+        raise NetreelError(f"spec {str(path)!r}: unknown top-level key {unknown[0]!r} ({guess}{tables})")
     plans, seen = [], set()
     for number, entry in enumerate(entries, 1):
         where = f"spec {str(path)!r}, scene {number}"
@@ -59,7 +71,8 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
     if not isinstance(name, str):
         raise NetreelError("needs a scene name (scene = \"uat\")")
     scene = scene_for(name, base=base, allow_code=allow_code, source="a spec")
-    settings = {key.replace("-", "_"): entry.pop(key) for key in list(entry) if key.replace("-", "_") in _SETTING_KEYS}
+    _check_keys(scene, entry)
+    settings = {_key(key): entry.pop(key) for key in list(entry) if _key(key) in _SETTING_KEYS}
     for key, kind, what in (("fps", (int, float), "a number"), ("seed", int, "a whole number"),
                             ("at", (int, float), "a number of seconds"), ("captions", bool, "true or false")):
         value = settings.get(key)
@@ -74,8 +87,35 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
         raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {number_text(seed)}")
     if not settings.get("captions", True) and not issubclass(scene, NetreelScene):
         raise NetreelError("captions = false is for netreel scenes; a plain Manim scene has no running caption")
+    if settings.get("output"):
+        settings["output"] = base / settings["output"]  # an absolute output stays as it is
     settings = {"quality": None, "format": None, "output": None, "theme": "dark", **settings}
     out = resolve_output(stem=scene_stem(scene), seed=seed, **settings)
     options = options_for(scene, entry, seed)
     check_writable(out.path)
     return plan_for(scene, options, out)
+
+
+def _key(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _check_keys(scene: type[Scene], entry: dict[str, Any]) -> None:
+    """Refuse a key that is neither a setting nor one of the scene's parameters, guessing the one meant."""
+    own = [item.name for item in scene_fields(scene)] if issubclass(scene, NetreelScene) else []
+    allowed = ("scene", *_SETTING_KEYS, *own)
+    for key in entry:
+        if _key(key) not in allowed:
+            what = (f"{scene.name or scene.__name__} has no parameter {key!r}" if issubclass(scene, NetreelScene)
+                    else f"{scene.__name__} is a plain Manim scene: it takes no parameters, and {key!r} is no setting")
+            raise NetreelError(f"{what} ({did_you_mean(_key(key), allowed)})")
+
+
+def _explain_toml_error(text: str) -> str | None:
+    """What a spec that TOML refuses most likely got wrong, when it is the usual mistake."""
+    lines = text.splitlines()
+    first_table = next((n for n, line in enumerate(lines) if _TABLE.fullmatch(line)), len(lines))
+    if any(_SCENE_KEY.match(line) for line in lines[:first_table]) and any(map(_SCENE_TABLE.fullmatch, lines)):
+        return ("has both a top-level scene = and [[scene]] tables: for one scene keep scene = \"NAME\" "
+                "and no tables; for several give each its own [[scene]] table (top-level settings then apply to all)")
+    return None

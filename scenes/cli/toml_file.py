@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,13 @@ MAX_TOML_BYTES = 2**20
 MAX_DEPTH = 32
 
 
-def read_toml(path: str | os.PathLike, what: str) -> dict[str, Any]:
+def read_toml(
+    path: str | os.PathLike, what: str, *, explain: Callable[[str], str | None] | None = None
+) -> dict[str, Any]:
     """The parsed TOML file ``path``; ``what`` (e.g. ``"spec 'a.toml'"``) starts every error.
+
+    ``explain(text)`` may name the likely mistake in a text that is not TOML, in place
+    of the parser's message (which names a line, not the cause).
 
     Raises
     ------
@@ -46,7 +52,8 @@ def read_toml(path: str | os.PathLike, what: str) -> dict[str, Any]:
     except RecursionError:
         raise NetreelError(f"{what} is nested more than {MAX_DEPTH} tables or arrays deep") from None
     except tomllib.TOMLDecodeError as error:
-        raise NetreelError(f"{what} is not valid TOML: {one_line(error)}") from None
+        cause = explain(text) if explain else None
+        raise NetreelError(f"{what} {cause}" if cause else f"{what} is not valid TOML: {one_line(error)}") from None
     except ValueError:  # tomllib leaves Python's own limit on integer digits (4300) unwrapped
         raise NetreelError(f"{what} holds a number too long to read") from None
     _check_depth(parsed, what)

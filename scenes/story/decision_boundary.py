@@ -78,7 +78,7 @@ class DecisionBoundaryOptions(SceneOptions):
     )
     activation: str = option("tanh", "hidden activation", choices=("tanh", "relu", "sigmoid"))
     steps: int = option(netcore.DEFAULT_STEPS_2D, "training steps", low=1, high=1_000_000)
-    lr: float = option(netcore.DEFAULT_LR_2D, "learning rate", low=1e-9, high=10.0)
+    lr: float = option(netcore.DEFAULT_LR_2D, "learning rate, above 0", above=0, high=10.0)
     optimizer: str = option("adam", "optimizer", choices=("adam", "momentum", "sgd"))
     points: int = option(netcore.DEFAULT_POINTS, "points in the data set (not for a CSV file)",
                          low=netcore.MIN_POINTS, high=netcore.MAX_POINTS)

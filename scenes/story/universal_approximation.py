@@ -88,7 +88,7 @@ class UniversalApproximationOptions(SceneOptions):
     activation: str = option("sigmoid", "hidden activation", choices=("sigmoid", "tanh", "relu"))
     interval: tuple[float, float] = option((-1.0, 1.0), "x range trained on and drawn, LOW,HIGH", low=-100, high=100)
     steps: int = option(netcore.DEFAULT_STEPS, "training steps", low=1, high=1_000_000)
-    lr: float = option(netcore.DEFAULT_LR, "learning rate", low=1e-9, high=10.0)
+    lr: float = option(netcore.DEFAULT_LR, "learning rate, above 0", above=0, high=10.0)
     optimizer: str = option("adam", "optimizer", choices=("adam", "momentum", "sgd"))
     seed: int = option(0, "seed of the initial weights", low=0, high=2**32 - 1)
     duration: float = option(8.0, "seconds of the training replay", low=1.0, high=120.0)

@@ -52,7 +52,7 @@ class BackpropOptions(SceneOptions):
     layers: tuple[int, ...] = option((1, 2, 1), f"layer sizes, one of {_LAYOUT_TEXT}", low=1)
     input: tuple[float, ...] = option((0.5,), "the training input x, one value per input neuron", low=-5, high=5)
     target: tuple[float, ...] = option((1.5,), "the target output y (one value)", low=-5, high=5)
-    lr: float = option(0.1, "SGD learning rate η, greater than 0", low=0, high=2)
+    lr: float = option(0.1, "SGD learning rate η, above 0", above=0, high=2)
     steps: int = option(12, "quick SGD steps shown after the one explained in full", low=1, high=60)
     seed: int = option(0, "seed of the random initial weights", low=0, high=2**31 - 1)
     weight: tuple[int, int, int] = option(
@@ -69,8 +69,6 @@ class BackpropOptions(SceneOptions):
         for flag, values, size in (("--input", self.input, sizes[0]), ("--target", self.target, sizes[-1])):
             if len(values) != size:
                 raise ValueError(f"{flag} has {len(values)} value(s) but --layers {text} has {size} neuron(s) there")
-        if self.lr <= 0:
-            raise ValueError(f"--lr must be greater than 0, got {self.lr!r}")
         layer, i, j = self.weight
         if layer >= len(sizes) - 1 or i >= sizes[layer] or j >= sizes[layer + 1]:
             raise ValueError(
