@@ -110,8 +110,8 @@ def test_points_are_drawn_into_the_heatmap_and_stay_over_new_data():
     heat = view.heatmap
     for point, color in (([0.5, 0.5], DARK.positive), ([-0.5, -0.5], DARK.negative)):
         column, row = np.rint(heat.to_blocks(view.c2p(point))[0]).astype(int)
-        assert np.allclose(heat.rgbas[row * heat.cols + column, :3] * 255, rgb(color), atol=1)
-    assert np.allclose(heat.rgbas[0, :3] * 255, rgb(DARK.background), atol=1)
+        assert np.allclose(heat.blocks[row, column, :3], rgb(color), atol=1)
+    assert np.allclose(heat.blocks[0, 0, :3], rgb(DARK.background), atol=1)
     with pytest.raises(ValueError):
         view.set_points(np.zeros((2, 2)), np.array([0, 2]))
 
@@ -202,7 +202,7 @@ def test_xor_learns_and_the_heatmap_shows_each_class_colour_around_its_points(th
     trace = scene.trace
     assert trace.accuracy[-1] >= SUCCESS_ACCURACY and scene.succeeded
     colors = THEMES[theme]
-    assert scene.accuracy_value.slots[0].get_fill_color().to_hex().upper() == colors.accent.upper()
+    assert scene.accuracy_value.glyphs.get_fill_color().to_hex().upper() == colors.accent.upper()
     assert _colored_pixels(frames[-1], scene.accuracy_value, colors.accent) > 5
     assert _colored_pixels(frames[-1], scene.accuracy_value, colors.error) == 0
     assert "classified correctly" in scene.caption.line.original_text.replace("\n", " ")
@@ -228,7 +228,7 @@ def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():
     accuracy = scene.trace.accuracy[-1]
     assert accuracy < SUCCESS_ACCURACY and not scene.succeeded
     theme = THEMES["dark"]
-    color = scene.accuracy_value.slots[0].get_fill_color().to_hex().upper()
+    color = scene.accuracy_value.glyphs.get_fill_color().to_hex().upper()
     assert color == theme.error.upper() and color != theme.accent.upper()
     # On screen: the accuracy's glyphs in the error colour, none in the success colour.
     assert _colored_pixels(frames[-1], scene.accuracy_value, theme.error) > 5

@@ -1,11 +1,14 @@
 """A heatmap of values on a grid over the plane: one raster mobject, recoloured in place.
 
-The field is drawn as a :class:`~manim.PMobject` with one point per pixel block of the
-render, so the camera writes it straight into the frame with a few numpy operations
-(no Cairo path per cell, and no PIL compositing: Manim 0.22's ``ImageMobject`` cannot
-be drawn by its Cairo camera with Pillow 13). :meth:`Heatmap.set_data` upsamples a
-grid bilinearly to those blocks and colours it, so a training replay can call it every
-frame.
+The field is an image the camera copies straight into the frame: :meth:`Heatmap.set_data`
+upsamples a grid bilinearly to the heatmap's blocks and colours them through a table, a
+few numpy operations per frame, so a training replay can call it every frame.
+
+Manim 0.22's Cairo camera draws an ``ImageMobject`` through PIL into a frame-sized image
+it then composites, which Pillow 13 refuses ("Invalid mode for data type") and which
+would cost a whole frame per image anyway. So this module hooks
+``Camera.display_image_mobject`` for heatmaps only (every other image goes to Manim's
+own code): a heatmap is opaque and only ever moved, so drawing it is one slice copy.
 
 Colours follow the plane's convention: values near ``low`` take ``theme.negative``
 (class 0, orange), values near ``high`` take ``theme.positive`` (class 1, blue), and
@@ -15,7 +18,10 @@ the middle fades into the background.
 from __future__ import annotations
 
 import numpy as np
-from manim import Animation, ManimColor, PMobject, UpdateFromAlphaFunc, config
+from manim import Animation, ManimColor, UpdateFromAlphaFunc, config
+from manim.camera.camera import Camera
+from manim.mobject.types.image_mobject import AbstractImageMobject
+from PIL import Image
 
 from ..theme import Theme
 
@@ -25,8 +31,8 @@ __all__ = ["Heatmap", "class_colors", "color_rgb", "block_pixels"]
 #: frame's 8-bit channels can show over the blend's range.
 _LEVELS = 512
 #: Frame height (pixels) up to which a heatmap block is one pixel; above it blocks grow,
-#: so the camera writes about as many blocks at 1080p as at 540p (a smooth field
-#: loses nothing, and the point count sets the cost).
+#: so a heatmap holds about as many blocks at 1080p as at 540p (a smooth field loses
+#: nothing, and the block count sets the cost of colouring it).
 _FULL_RESOLUTION_LINES = 540
 
 
@@ -61,21 +67,33 @@ def _interpolation(fractions: np.ndarray, size: int) -> tuple[np.ndarray, np.nda
     return left, position - left
 
 
-class Heatmap(PMobject):
+def _rgba_words(rgb: np.ndarray) -> np.ndarray:
+    """Opaque RGBA bytes of RGB floats 0..1 (``(..., 3)``), one ``uint32`` each (the frame's byte order)."""
+    rgba = np.empty((*rgb.shape[:-1], 4), dtype=np.uint8)
+    rgba[..., :3] = np.clip(rgb * 255.0 + 0.5, 0, 255)
+    rgba[..., 3] = 255
+    return rgba.view(np.uint32)[..., 0]
+
+
+class Heatmap(AbstractImageMobject):
     """Values on a ``(rows, cols)`` grid over a ``width`` x ``height`` box, drawn block by block.
 
     The box is cut into as many equal cells as the grid has samples, each sample at
     its cell's centre (as ``netcore.plane_grid`` places them): row 0 is the bottom
     (the lowest ``x2``), column 0 the left. Size it when building it and
-    then only move it (scaling would open gaps between its blocks), and call
-    :meth:`snap` (or :meth:`set_data`, which does) after moving it, so its blocks sit
-    on whole pixels.
+    then only move it (the camera copies its pixels 1:1; a scaled heatmap is drawn
+    with the nearest pixels), and call :meth:`snap` (or :meth:`set_data`, which does)
+    after moving it, so its blocks sit on whole pixels.
 
     Parameters
     ----------
     theme : colours (see :func:`class_colors`).
     width, height : box, scene units (rounded to whole blocks).
     strength : how strong the colours get at the extremes (1: the class colours).
+
+    Attributes
+    ----------
+    blocks : ``(rows, cols, 4)`` ``uint8`` RGBA of the blocks, top row first.
 
     Examples
     --------
@@ -85,28 +103,37 @@ class Heatmap(PMobject):
 
     def __init__(self, theme: Theme, width: float, height: float, *, strength: float = 0.6, **kwargs) -> None:
         self.block = block_pixels()
-        super().__init__(stroke_width=self.block, **kwargs)
         self.theme = theme
         self.strength = strength
         self.opacity = self.overlay_opacity = 1.0
         step = self.block * config.frame_width / config.pixel_width
         self.cols, self.rows = max(2, round(width / step)), max(2, round(height / step))
-        # The camera paints each point's pixel and the block right of and below it,
-        # so a point sits on the pixel centre at its block's top-left corner.
-        xs = np.arange(self.cols) * step + 0.5 * step / self.block - self.cols * step / 2
-        ys = self.rows * step / 2 - np.arange(self.rows) * step - 0.5 * step / self.block
-        grid_x, grid_y = np.meshgrid(xs, ys)
-        self.points = np.column_stack([grid_x.ravel(), grid_y.ravel(), np.zeros(grid_x.size)])
         self.box_width, self.box_height = self.cols * step, self.rows * step
+        self.blocks = np.zeros((self.rows, self.cols, 4), dtype=np.uint8)
+        self.image = self.blocks
+        super().__init__(scale_to_resolution=0, **kwargs)
         # Where each block's centre falls across the box: 0..1 left to right, bottom to top.
         self._across = (np.arange(self.cols) + 0.5) / self.cols
         self._up = 1.0 - (np.arange(self.rows) + 0.5) / self.rows
         self._weights: dict[tuple[int, int], tuple] = {}
         self.values = np.full((self.rows, self.cols), 0.5)
-        self.rgbas = np.ones((len(self.points), 4))
-        self._table = None
+        self._table: tuple[np.ndarray, np.ndarray] | None = None
         self._overlay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._paint()
+
+    def reset_points(self) -> Heatmap:
+        """The four corners of the box (top left, top right, bottom left, bottom right), centred."""
+        half = np.array([self.box_width / 2, self.box_height / 2, 0.0])
+        self.points = half * np.array([[-1, 1, 0], [1, 1, 0], [-1, -1, 0], [1, -1, 0]])
+        return self
+
+    def get_pixel_array(self) -> np.ndarray:
+        """The image as the camera copies it: ``(rows * block, cols * block, 4)`` ``uint8`` RGBA."""
+        return self.image
+
+    def interpolate_color(self, mobject1: Heatmap, mobject2: Heatmap, alpha: float) -> Heatmap:
+        """Nothing: a heatmap's colours change through :meth:`set_data` and :meth:`set_strength`."""
+        return self
 
     @property
     def step(self) -> float:
@@ -134,9 +161,7 @@ class Heatmap(PMobject):
 
     def box_corners(self) -> tuple[np.ndarray, np.ndarray]:
         """Scene points of the box's bottom-left and top-right corners."""
-        step = self.box_width / self.cols
-        top_left = self.points[0] + np.array([-0.5 * step / self.block, 0.5 * step / self.block, 0.0])
-        return top_left + np.array([0.0, -self.box_height, 0.0]), top_left + np.array([self.box_width, 0.0, 0.0])
+        return self.points[2].copy(), self.points[1].copy()
 
     def upsample(self, grid: np.ndarray) -> np.ndarray:
         """``grid`` (rows x cols of samples, row 0 at the bottom) at each block, shape ``(rows, cols)``, top row first."""
@@ -182,19 +207,56 @@ class Heatmap(PMobject):
             # Opaque, blended over the background here: the camera copies these values
             # into the frame as they are, without compositing.
             colors = class_colors(np.linspace(0.0, 1.0, _LEVELS), self.theme, self.strength * self.opacity)
-            self._table = np.column_stack([colors, np.ones(_LEVELS)])
-        levels = np.clip(self.values.reshape(-1) * (_LEVELS - 1) + 0.5, 0, _LEVELS - 1).astype(np.intp)
-        np.take(self._table, levels, axis=0, out=self.rgbas)
+            self._table = colors, _rgba_words(colors)
+        colors, words = self._table
+        levels = np.clip(self.values * (_LEVELS - 1) + 0.5, 0, _LEVELS - 1).astype(np.intp)
+        blocks = words[levels]
         if self._overlay is not None:
             covered, alpha, premultiplied = self._overlay
             shown = self.overlay_opacity
-            self.rgbas[covered, :3] = self.rgbas[covered, :3] * (1.0 - shown * alpha) + shown * premultiplied
+            under = colors[levels.reshape(-1)[covered]]
+            blocks.reshape(-1)[covered] = _rgba_words(under * (1.0 - shown * alpha) + shown * premultiplied)
+        self.blocks = blocks.view(np.uint8).reshape(self.rows, self.cols, 4)
+        if self.block > 1:
+            blocks = np.repeat(np.repeat(blocks, self.block, axis=0), self.block, axis=1)
+        self.image = blocks.view(np.uint8).reshape(*blocks.shape, 4)
 
     def snap(self) -> Heatmap:
-        """Move the blocks onto pixel centres (by under a pixel), so rounding never opens or doubles a line of pixels."""
+        """Move the box onto whole pixels (by under a pixel), so its blocks fall on the frame's pixels."""
         unit = config.frame_width / config.pixel_width
-        first = self.points[0, :2] / unit + 0.5 * np.array([config.pixel_width, -config.pixel_height])
-        offset = (np.floor(first) + 0.5 - first) * unit
+        corner = self.points[0, :2] / unit + 0.5 * np.array([config.pixel_width, -config.pixel_height])
+        offset = (np.round(corner) - corner) * unit
         if np.any(np.abs(offset) > 1e-9):
             self.points[:, :2] += offset
         return self
+
+    def draw(self, camera: Camera, pixel_array: np.ndarray) -> None:
+        """Copy the image into ``camera``'s ``pixel_array`` at the heatmap's place (clipped to the frame)."""
+        scale = np.array([camera.pixel_width / camera.frame_width, -camera.pixel_height / camera.frame_height])
+        middle = np.array([camera.pixel_width, camera.pixel_height]) / 2
+        (left, top), (right, bottom) = np.rint(
+            (self.points[[0, 3], :2] - np.asarray(camera.frame_center)[:2]) * scale + middle
+        ).astype(int)
+        image = self.image
+        if (bottom - top, right - left) != image.shape[:2]:
+            if right <= left or bottom <= top:
+                return
+            image = np.asarray(Image.fromarray(image).resize((right - left, bottom - top), Image.Resampling.NEAREST))
+        rows = slice(max(top, 0), min(bottom, camera.pixel_height))
+        columns = slice(max(left, 0), min(right, camera.pixel_width))
+        if rows.start < rows.stop and columns.start < columns.stop:
+            pixel_array[rows, columns] = image[rows.start - top:rows.stop - top, columns.start - left:columns.stop - left]
+
+
+_manim_display_image = Camera.display_image_mobject
+
+
+def _display_image(camera: Camera, image: AbstractImageMobject, pixel_array: np.ndarray) -> None:
+    """Heatmaps draw themselves (one copy); every other image goes to Manim."""
+    if isinstance(image, Heatmap):
+        image.draw(camera, pixel_array)
+    else:
+        _manim_display_image(camera, image, pixel_array)
+
+
+Camera.display_image_mobject = _display_image

@@ -285,8 +285,7 @@ class DecisionBoundary(NetreelScene):
     def _set_accuracy(self, accuracy: float) -> None:
         text = f"{100 * accuracy:.1f}"
         self.accuracy_value.set_data(text)
-        shown = self.accuracy_value.slots[len(text) - 1]
-        self.accuracy_value.shift((self.accuracy_right - shown.get_right()[0]) * RIGHT)
+        self.accuracy_value.shift((self.accuracy_right - self.accuracy_value.get_right()[0]) * RIGHT)
 
     def _live(self) -> list:
         """Mobjects that change during training, bottom to top."""
