@@ -15,7 +15,7 @@ from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 from ..text import label, number_text
 from ..theme import Theme
 
-__all__ = ["FunctionPlot", "ROLES", "nice_step", "nice_range", "merge_dashes"]
+__all__ = ["FunctionPlot", "ROLES", "nice_step", "nice_range", "merge_dashes", "corner_path"]
 
 #: Curve roles, drawn bottom to top: a neuron's part, any other curve, the network's
 #: output, and the dashed target over them all, so a perfect fit still shows the
@@ -130,6 +130,7 @@ class FunctionPlot(VGroup):
         self.curves: dict[str, VMobject] = {}
         self.roles: dict[str, str] = {}
         self._hidden_outside: set[str] = set()
+        self._map: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @staticmethod
     def _crosses(bounds: Sequence[float]) -> bool:
@@ -159,8 +160,19 @@ class FunctionPlot(VGroup):
         ys = np.asarray(ys, dtype=float).ravel()
         if xs.shape != ys.shape or xs.size < 2:
             raise ValueError(f"a curve needs matching xs and ys of 2+ points, got {xs.shape} and {ys.shape}")
+        return self.visible_paths(xs, ys[None])[0]
+
+    def visible_paths(self, xs: np.ndarray, ys: np.ndarray) -> list[np.ndarray]:
+        """:meth:`visible_path` of each row of ``ys`` (shape ``(curves, len(xs))``), in one numpy pass.
+
+        A replay frame cuts all of its neurons' curves at once instead of one call per curve.
+        """
+        xs = np.asarray(xs, dtype=float).ravel()
+        ys = np.asarray(ys, dtype=float)
+        if ys.ndim != 2 or ys.shape[1] != xs.size or xs.size < 2:
+            raise ValueError(f"visible_paths needs ys of shape (curves, {xs.size}) with 2+ points, got {ys.shape}")
         low, high = self.y_range[:2]
-        x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
+        x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:, :-1], ys[:, 1:]
         dy = y1 - y0
         flat = dy == 0
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -169,20 +181,35 @@ class FunctionPlot(VGroup):
         leave = np.where(flat, 1.0, np.clip(np.maximum(t_low, t_high), 0.0, 1.0))
         shown = np.where(flat, (y0 >= low) & (y0 <= high), enter < leave)
         shown &= np.isfinite(y0) & np.isfinite(y1)
-        if not shown.any():
-            return np.zeros((0, 3))
-        t = np.stack([enter, leave], axis=1)[shown]
-        cut_xs = x0[shown, None] + t * (x1 - x0)[shown, None]
-        cut_ys = y0[shown, None] + t * dy[shown, None]
+        t = np.stack([enter, leave], axis=-1)[shown]
+        rows = np.broadcast_to(np.arange(len(ys))[:, None], shown.shape)[shown]
+        starts = np.broadcast_to(x0, shown.shape)[shown]
+        spans = np.broadcast_to(x1 - x0, shown.shape)[shown]
+        cut_xs = starts[:, None] + t * spans[:, None]
+        cut_ys = y0[shown][:, None] + t * dy[shown][:, None]
         ends = self._to_scene(cut_xs.ravel(), cut_ys.ravel()).reshape(-1, 2, 3)
-        start, end = ends[:, 0], ends[:, 1]
-        return np.stack([start, start + (end - start) / 3, start + 2 * (end - start) / 3, end], axis=1).reshape(-1, 3)
+        pieces = _segments(ends[:, 0], ends[:, 1])
+        return np.split(pieces, 4 * np.cumsum(np.bincount(rows, minlength=len(ys)))[:-1])
 
     def _to_scene(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         # The axes are linear, so map through their origin and unit vectors: Axes.c2p on
         # a big array is ~100x slower (it goes point by point through each NumberLine).
-        origin = self.axes.c2p(0, 0)
-        return origin + np.outer(xs, self.axes.c2p(1, 0) - origin) + np.outer(ys, self.axes.c2p(0, 1) - origin)
+        origin, units = self._linear_map()
+        return origin + np.column_stack([xs, ys]) @ units
+
+    def _linear_map(self) -> tuple[np.ndarray, np.ndarray]:
+        """The axes' origin and unit vectors, recomputed only after the axes moved or scaled.
+
+        Three ``Axes.c2p`` calls cost more than mapping a whole curve, and a replay maps
+        every frame; the axis lines' end points say whether the map still holds.
+        """
+        x_axis, y_axis = self.axes.x_axis, self.axes.y_axis
+        ends = np.concatenate([x_axis.points[[0, -1]], y_axis.points[[0, -1]]])
+        if self._map is None or not np.array_equal(self._map[0], ends):
+            origin = self.axes.c2p(0, 0)
+            units = np.stack([self.axes.c2p(1, 0) - origin, self.axes.c2p(0, 1) - origin])
+            self._map = (ends, origin, units)
+        return self._map[1], self._map[2]
 
     def add_curve(
         self,
@@ -217,7 +244,7 @@ class FunctionPlot(VGroup):
             curve.set_points(self.visible_path(xs, ys))
         else:
             self._hidden_outside.discard(name)
-            curve.set_points_as_corners(self.points_for(xs, ys))
+            curve.set_points(corner_path(self.points_for(xs, ys)))
         if dashed:
             dashes = DashedVMobject(curve, num_dashes=_dash_count(curve))
             dashes.set_stroke(color, stroke_width)
@@ -242,7 +269,7 @@ class FunctionPlot(VGroup):
             for dash, new in zip(curve.submobjects, fresh.submobjects):
                 dash.set_points(new.points)
         else:
-            curve.set_points_as_corners(points)
+            curve.set_points(corner_path(points))
         return curve
 
     def curve(self, name: str) -> VMobject:
@@ -266,6 +293,23 @@ class FunctionPlot(VGroup):
     def x_point(self, x: float) -> np.ndarray:
         """Scene point of ``x`` on the x axis (just below it, for labels)."""
         return self.axes.x_axis.n2p(x) + 0.05 * DOWN
+
+
+def corner_path(corners: np.ndarray) -> np.ndarray:
+    """Bezier points of the polyline through ``corners`` (shape ``(n, 3)``, ``n >= 2``).
+
+    What ``VMobject.set_points_as_corners`` sets, in a few numpy operations: pass it to
+    ``set_points``.
+    """
+    corners = np.asarray(corners, dtype=float)
+    return _segments(corners[:-1], corners[1:])
+
+
+def _segments(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    # Straight cubic pieces from starts[k] to ends[k], handles at thirds, as Manim's
+    # set_points_as_corners places them (same arithmetic, so the same points).
+    thirds = np.linspace(0, 1, 4)[:, None, None]
+    return ((1 - thirds) * starts + thirds * ends).transpose(1, 0, 2).reshape(-1, 3)
 
 
 def _full_range(bounds: Sequence[float]) -> list[float]:

@@ -45,6 +45,7 @@ from scenes.base import (
 )
 from scenes.mobjects.function_plot import (
     FunctionPlot,
+    corner_path,
     merge_dashes,
     nice_range,
     nice_step,
@@ -233,10 +234,12 @@ class UniversalApproximation(NetreelScene):
 
     def _show(self, index: int) -> None:
         trace, plot = self.trace, self.plot
-        plot.curve("output").set_points_as_corners(self.output_points[index])
-        for j in self.drawn:
-            # cut where a share leaves the plot (see FunctionPlot.visible_path)
-            plot.set_data(f"neuron{j}", trace.grid, trace.contributions[index, j])
+        plot.curve("output").set_points(corner_path(self.output_points[index]))
+        if self.drawn:
+            # cut where a share leaves the plot (see FunctionPlot.visible_path), all shares in one pass
+            paths = plot.visible_paths(trace.grid, trace.contributions[index, self.drawn])
+            for j, path in zip(self.drawn, paths):
+                plot.curve(f"neuron{j}").set_points(path)
         self.diagram.set_data(self._params(index))
         self.loss_chart.set_data(trace.steps[: index + 1], trace.loss[: index + 1])
         self.step_value.set_data(f"{int(trace.steps[index]):,}")
