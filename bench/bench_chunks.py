@@ -5,8 +5,8 @@
     PYTHONPATH=. .venv/bin/python bench/bench_chunks.py --surveys    # also each scene's survey vs its render
 
 1. The default explainer (title cards and sections, clips joined without
-   re-encoding): one process with whole scenes, two processes with whole scenes,
-   and two processes with pieces (surveys kept from a first, "cold" run), as wall
+   re-encoding): one process (whole scenes), and two processes sharing pieces
+   (cold, then with the surveys kept from the cold run), as wall
    seconds per second of video and as speed-ups over one process, with the CPU
    seconds spent (the cost of surveys and of skipping to a piece's start).
 2. The uat scene against an empty scene of the same length at 480p15.
@@ -29,10 +29,10 @@ from bench_render import LENGTH, Empty, EmptyOptions
 
 from scenes.cli.settings import QUALITIES
 from scenes.cli.story import story_jobs
-from scenes.output.chunks import survey
-from scenes.output.engine import run_chunked
-from scenes.output.render import render_scene, run_jobs
+from scenes.output.engine import run_jobs
+from scenes.output.render import render_scene, survey
 from scenes.output.video import concat_videos
+from scenes.output.workers import Processes
 from scenes.registry import scenes
 from scenes.story.title_card import TitleCard
 from scenes.story.universal_approximation import UniversalApproximation
@@ -53,13 +53,21 @@ def cpu_seconds() -> float:
                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
-def explainer(quality: str, runner, processes: int) -> tuple[float, float, float]:
-    """Wall and CPU seconds to render and join the explainer, and the video's length."""
+def run(jobs, work: str, processes: int):
+    """The jobs' results, as ``netreel explainer --jobs PROCESSES`` renders them."""
+    if processes <= 1:
+        return run_jobs(jobs, work)
+    with Processes(processes) as workers:
+        return run_jobs(jobs, work, workers=workers)
+
+
+def explainer(quality: str, processes: int, jobs=None) -> tuple[float, float, float]:
+    """Wall and CPU seconds to render and join the explainer (or ``jobs``), and the video's length."""
     width, height, fps = QUALITIES[quality]
-    jobs = story_jobs(theme="dark", width=width, height=height, fps=fps)
+    jobs = jobs or story_jobs(theme="dark", width=width, height=height, fps=fps)
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:
         start, cpu = time.perf_counter(), cpu_seconds()
-        results = runner(jobs, work, processes=processes)
+        results = run(jobs, work, processes)
         joined = Path(work) / "explainer.mp4"
         concat_videos([result.movie for result in results], joined)
         return time.perf_counter() - start, cpu_seconds() - cpu, video_seconds(joined)
@@ -68,14 +76,12 @@ def explainer(quality: str, runner, processes: int) -> tuple[float, float, float
 def bench_explainer(quality: str, hd: bool) -> None:
     label = {"l": "480p15", "h": "1080p60"}[quality]
     print(f"1. explainer {label}: wall seconds per second of video ({load()})")
-    cases = [("1 process, whole scenes", run_jobs, 1), ("2 processes, whole scenes", run_jobs, 2),
-             ("2 processes, pieces (cold: surveys)", run_chunked, 2),
-             ("2 processes, pieces (surveys kept)", run_chunked, 2)]
+    cases = [("--jobs 1", 1), ("--jobs 2 (cold: surveys)", 2), ("--jobs 2 (surveys kept)", 2)]
     if hd:
-        cases = cases[2:]
+        cases = cases[1:]
     base = None
-    for name, runner, processes in cases:
-        wall, cpu, length = explainer(quality, runner, processes)
+    for name, processes in cases:
+        wall, cpu, length = explainer(quality, processes)
         base = base or (wall, cpu)
         print(f"   {name:38s} {wall:6.1f} s for {length:5.1f} s = {wall / length:5.2f} s/s   "
               f"speed-up {base[0] / wall:4.2f}x   CPU {cpu:6.1f} s ({cpu / base[1]:4.2f}x)", flush=True)

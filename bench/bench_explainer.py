@@ -1,11 +1,13 @@
 """How fast the explainer renders, and how small netreel's GIFs are (prints, asserts nothing).
 
-    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py            # 480p15, 1080p60, GIF
-    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --short    # 1080p60 on the first two sections
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py            # GIF, 480p15, 1080p60 (two sections)
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --full     # 1080p60: the whole explainer
     PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --no-hd    # skip 1080p60
 
 Reports wall seconds per second of video for the default explainer (title
-cards + every section, joined without re-encoding), and the size of
+cards + every section, joined without re-encoding) with ``--jobs 1`` and
+``--jobs 2`` and the speed-up between them (the surveys of the pieces kept
+from a first run, as a user's second render would), and the size of
 netreel's GIF of one scene against Manim's own ``format="gif"`` of the same
 clip, as a ratio.
 """
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 import av
+from bench_chunks import explainer
 from manim import tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -26,8 +29,7 @@ from scenes.cli.settings import QUALITIES
 from scenes.cli.story import story_jobs
 from scenes.output.frames import FrameStore
 from scenes.output.gif import GifSettings, write_gif
-from scenes.output.render import manim_settings, render_scene, run_jobs
-from scenes.output.video import concat_videos
+from scenes.output.render import manim_settings, render_scene
 from scenes.output.writers import format_size
 from scenes.registry import find_scene
 
@@ -37,21 +39,19 @@ def video_seconds(path: Path) -> float:
         return float(container.duration) / av.time_base
 
 
-def bench_explainer(quality: str, sections: int | None, processes: int) -> None:
+def bench_explainer(quality: str, sections: int | None) -> None:
     width, height, fps = QUALITIES[quality]
     jobs = story_jobs(theme="dark", width=width, height=height, fps=fps)
     if sections is not None:
         jobs = jobs[: 1 + 2 * sections]
-    with tempfile.TemporaryDirectory() as work:
-        start = time.perf_counter()
-        results = run_jobs(jobs, work, processes=processes)
-        joined = Path(work) / "explainer.mp4"
-        concat_videos([result.movie for result in results], joined)
-        wall = time.perf_counter() - start
-        length = video_seconds(joined)
-        label = f"{height}p{fps}" + (f", first {sections} sections" if sections else ", all sections")
-        print(f"explainer {label}, {processes} process(es): {wall:.1f} s wall for {length:.1f} s of video"
-              f" = {wall / length:.2f} s per video second; {format_size(joined.stat().st_size)}")
+    label = f"{height}p{fps}" + (f", first {sections} sections" if sections else ", all sections")
+    explainer(quality, 2, jobs)  # keeps the surveys
+    walls = {}
+    for processes in (1, 2):
+        walls[processes], _, length = explainer(quality, processes, jobs)
+        print(f"explainer {label}, --jobs {processes}: {walls[processes]:.1f} s wall for {length:.1f} s of video"
+              f" = {walls[processes] / length:.2f} s per video second", flush=True)
+    print(f"   --jobs 2 is {walls[1] / walls[2]:.2f}x the speed of --jobs 1", flush=True)
 
 
 def bench_gif(scene_name: str) -> None:
@@ -81,16 +81,16 @@ def bench_gif(scene_name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--short", action="store_true", help="1080p60 on the first two sections only")
+    parser.add_argument("--full", action="store_true", help="1080p60: the whole explainer, not two sections")
     parser.add_argument("--no-hd", action="store_true", help="skip the 1080p60 run")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--gif-scene", default="superposition", help="scene for the GIF comparison")
     args = parser.parse_args()
     bench_gif(args.gif_scene)
-    bench_explainer("l", None, args.jobs)
-    if not args.no_hd:
-        bench_explainer("h", 2 if args.short else None, args.jobs)
-
+    with tempfile.TemporaryDirectory(prefix="netreel-bench-cache-") as cache:
+        os.environ["NETREEL_CACHE_DIR"] = cache
+        bench_explainer("l", None)
+        if not args.no_hd:
+            bench_explainer("h", None if args.full else 2)
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,8 @@
 """Chunks: a scene rendered as ranges of its animations, joined, is the one-process render."""
 
+import io
 import multiprocessing
-import queue
+import re
 import time
 
 import av
@@ -12,20 +13,13 @@ from hypothesis import strategies as st
 from manim import FadeIn, Square, Wait
 
 from scenes.base import NetreelScene
-from scenes.output.chunks import (
-    WHOLE,
-    Chunk,
-    Play,
-    chunk_cost,
-    plan,
-    render_chunk,
-    split,
-    survey,
-)
-from scenes.output.engine import run_chunked
-from scenes.output.progress import FrameReporter
-from scenes.output.render import Job, JobFailed, render_frames, run_jobs, scene_path
+from scenes.output.chunks import WHOLE, Chunk, Play, chunk_cost, plan, split
+from scenes.output.engine import run_jobs
+from scenes.output.jobs import Job, JobFailed, scene_path
+from scenes.output.progress import Progress
+from scenes.output.render import render_frames, render_scene, survey
 from scenes.output.video import concat_videos
+from scenes.output.workers import Processes
 from scenes.registry import scenes
 from scenes.story.superposition import Superposition
 from scenes.story.title_card import TitleCard, TitleCardOptions
@@ -86,7 +80,7 @@ def test_a_survey_counts_the_frames_a_render_draws():
 def chunked_frames(scene_class, chunks, tmp_path):
     frames, cues = [], []
     for number, chunk in enumerate(chunks):
-        rendered = render_chunk(scene_class, chunk=chunk, media_dir=tmp_path / str(number),
+        rendered = render_scene(scene_class, chunk=chunk, media_dir=tmp_path / str(number),
                                 sink=lambda frame, repeat: frames.extend([np.array(frame)] * repeat), **SIZE)
         cues = rendered.cues
     return np.stack(frames), cues
@@ -125,8 +119,8 @@ def decoded(path):
 def test_chunk_clips_join_without_re_encoding_into_the_whole_clip(tmp_path):
     options = TitleCardOptions("Chunks", "joined")
     kwargs = dict(width=96, height=54, fps=5)
-    whole = render_chunk(TitleCard, options, media_dir=tmp_path / "whole", video="mp4", **kwargs)
-    parts = [render_chunk(TitleCard, options, chunk=chunk, media_dir=tmp_path / str(i), video="mp4", **kwargs)
+    whole = render_scene(TitleCard, options, media_dir=tmp_path / "whole", video="mp4", **kwargs)
+    parts = [render_scene(TitleCard, options, chunk=chunk, media_dir=tmp_path / str(i), video="mp4", **kwargs)
              for i, chunk in enumerate([Chunk(0, 0), Chunk(1, None)])]
     concat_videos([part.movie for part in parts], tmp_path / "joined.mp4")
     joined, reference = decoded(tmp_path / "joined.mp4"), decoded(whole.movie)
@@ -157,24 +151,31 @@ def jobs_of(*scene_classes, **files):
     return [Job(scene_path(scene), None, "dark", 96, 54, 3, **files) for scene in scene_classes]
 
 
+def in_two_processes(jobs, tmp_path, **kwargs):
+    with Processes(2) as workers:
+        return run_jobs(jobs, tmp_path, workers=workers, **kwargs)
+
+
 @pytest.mark.slow
 def test_pieces_in_two_processes_give_the_same_files_as_one_process(tmp_path, cache):
-    jobs = jobs_of(Superposition, TitleCard, video="mp4", png=True, keep_frames=True)
+    jobs = jobs_of(Superposition, TitleCard, video="mp4", png=True, keep_frames=True, subtitles=True)
     start = time.perf_counter()
-    chunked = run_chunked(jobs, tmp_path, processes=2)
+    chunked = in_two_processes(jobs, tmp_path)
     assert time.perf_counter() - start < 120
-    whole = run_jobs(jobs, tmp_path, processes=1)
+    whole = run_jobs(jobs, tmp_path)
     for ours, reference in zip(chunked, whole):
         assert len(ours.frames) == len(reference.frames)
         assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(ours.frames.pictures(), reference.frames.pictures()))
         assert len(decoded(ours.movie)) == len(reference.frames)
         assert ours.png.read_bytes() == reference.png.read_bytes()
+        assert ours.cues == reference.cues and ours.srt.read_text() == reference.srt.read_text()
+    assert len(whole[0].cues) >= 5, "Superposition's captions are its cues"
     assert list((tmp_path / "cache").glob("*.json")), "the surveys are kept for the next run"
 
 
 def test_a_chunk_that_fails_fails_the_run_and_stops_the_workers(tmp_path, cache):
     with pytest.raises(JobFailed, match="third play"):
-        run_chunked(jobs_of(Fails, Fails, video="mp4"), tmp_path, processes=2)
+        in_two_processes(jobs_of(Fails, Fails, video="mp4"), tmp_path)
     assert multiprocessing.active_children() == []
 
 
@@ -183,13 +184,21 @@ def test_ctrl_c_with_pieces_in_flight_stops_every_worker(tmp_path, cache):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_chunked(jobs_of(TitleCard, TitleCard, TitleCard, video="mp4"), tmp_path, processes=2, on_done=interrupt)
+        in_two_processes(jobs_of(TitleCard, TitleCard, TitleCard, video="mp4"), tmp_path, on_done=interrupt)
     assert multiprocessing.active_children() == []
 
 
-def test_pieces_count_their_frames_for_the_progress_display(tmp_path, cache):
-    reports = queue.Queue()
-    (result,) = run_chunked(jobs_of(TitleCard, keep_frames=True), tmp_path,
-                            reporter=lambda index: FrameReporter(reports, index, every=0))
-    counted = [reports.get_nowait() for _ in range(reports.qsize())]
-    assert {clip for clip, _ in counted} == {0} and sum(n for _, n in counted) == len(result.frames)
+@pytest.mark.parametrize("processes", [1, 2])
+def test_every_frame_drawn_reaches_the_progress_display(tmp_path, cache, processes):
+    jobs = jobs_of(TitleCard, TitleCard, keep_frames=True)
+    log = io.StringIO()
+    with Progress(["one", "two"], fps=3, stream=log, terminal=False) as progress:
+        if processes == 1:
+            results = run_jobs(jobs, tmp_path, progress=progress)
+        else:
+            results = in_two_processes(jobs, tmp_path, progress=progress)
+    frames = [len(result.frames) for result in results]
+    assert [clip.drawn for clip in progress.clips] == frames
+    lines = [re.fullmatch(r"\[(\d)/2\] (\w+): (\d+) frames in \d+\.\d s", line) for line in log.getvalue().splitlines()]
+    assert all(lines) and [int(line[1]) for line in lines] == [1, 2]
+    assert {(line[2], int(line[3])) for line in lines} == {("one", frames[0]), ("two", frames[1])}

@@ -19,7 +19,7 @@ import scenes.registry as registry
 from scenes.cli import main
 from scenes.cli.options import TupleShape
 from scenes.cli.story_file import default_story
-from scenes.output.render import JobFailed, JobResult
+from scenes.output.jobs import JobFailed, JobResult
 
 STORY = ("neuron", "function", "superposition", "bumps", "uat", "regions", "boundary", "backprop")
 

@@ -12,7 +12,8 @@ import pytest
 from manim import FadeIn, Square, Wait
 
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.output.render import Job, JobFailed, run_jobs, scene_path
+from scenes.output.engine import run_jobs
+from scenes.output.jobs import Job, JobFailed, scene_path
 from scenes.story.superposition import Superposition
 from scenes.story.title_card import TitleCard, TitleCardOptions
 
@@ -50,7 +51,7 @@ def test_a_two_section_story_on_a_cluster_gives_the_frames_of_a_local_run(tmp_pa
             job(TitleCard, TitleCardOptions("One", "", 1, 2), **files), job(Superposition, **files),
             job(TitleCard, TitleCardOptions("Two", "", 2, 2), png=True, **files)]
     remote = run_on_cluster(jobs, tmp_path, client)
-    local = run_jobs(jobs, tmp_path, processes=1)
+    local = run_jobs(jobs, tmp_path)
     for ours, reference in zip(remote, local):
         assert ours.movie.parent.parent == tmp_path and ours.movie.stat().st_size > 0
         theirs, expected = pictures(ours.frames), pictures(reference.frames)
@@ -110,8 +111,8 @@ def test_dask_is_not_imported_without_a_scheduler():
 @pytest.mark.slow
 def test_ctrl_c_cancels_every_piece_on_the_cluster(tmp_path, client, monkeypatch):
     cancelled = []
-    cancel = cluster_module._Cluster.cancel
-    monkeypatch.setattr(cluster_module._Cluster, "cancel", lambda self: cancelled.append(cancel(self)))
+    stop = cluster_module._Cluster.stop
+    monkeypatch.setattr(cluster_module._Cluster, "stop", lambda self: cancelled.append(stop(self)))
 
     def interrupt(_index):
         raise KeyboardInterrupt

@@ -30,7 +30,7 @@ import scenes.registry as registry
 from scenes.cli.errors import NetreelError
 from scenes.cli.settings import _is_mount_point, check_writable
 from scenes.cli.spec import read_spec
-from scenes.output.render import JobFailed
+from scenes.output.jobs import JobFailed
 
 BIG = "9" * 400
 SPEC = "s.toml"

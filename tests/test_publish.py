@@ -270,3 +270,67 @@ def test_chapter_titles_must_match_the_clips(clips, tmp_path):
 def test_chapters_text_reads_as_a_video_description():
     chapters = [Chapter("Intro", 0.0, 34.6), Chapter("Bumps", 34.6, 3725.2), Chapter("End", 3725.2, 3800.0)]
     assert chapters_text(chapters) == "0:00 Intro\n0:34 Bumps\n1:02:05 End\n"
+
+
+# ---------------------------------------------------------------- --subtitles on the command line
+
+
+def video_frames(path) -> int:
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_render_subtitles_write_the_scene_cues_beside_the_video(tmp_path, monkeypatch, jobs):
+    from click.testing import CliRunner
+
+    from scenes.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path / "cache"))
+    here = __file__
+    result = CliRunner().invoke(main, ["render", f"{here}:TwoCaptions", "--size", "160x90", "--fps", str(FPS),
+                                       "-o", "two.mp4", "--subtitles", "--no-captions", "--jobs", jobs])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == ["two.mp4", "two.srt", "two.vtt"]
+    frames, cues = render()
+    assert [cue.text for cue in cues] == ["The first line", "A second line, which is longer"]
+    for parsed in (parse_srt((tmp_path / "two.srt").read_text(encoding="utf-8")),
+                   parse_vtt((tmp_path / "two.vtt").read_text(encoding="utf-8"))):
+        assert_same_cues(parsed, cues)
+        assert parsed[-1].end <= video_frames(tmp_path / "two.mp4") / FPS
+
+
+#: Seconds of a title card.
+CARD = 2.8
+
+STORY = '''title = "Captions"
+[[section]]
+scene = "{file}:TwoCaptions"
+title = "One"
+[[section]]
+scene = "{file}:NeverCleared"
+'''
+
+
+@pytest.mark.slow
+def test_explainer_subtitles_follow_each_clip_in_the_joined_video(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from scenes.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "story.toml").write_text(STORY.format(file=__file__), encoding="utf-8")
+    result = CliRunner().invoke(main, ["explainer", "--story", "story.toml", "--allow-code", "--size", "160x90",
+                                       "--fps", str(FPS), "-o", "story.mp4", "--subtitles", "--quiet"])
+    assert result.exit_code == 0, result.output
+    blocks = parse_srt((tmp_path / "story.srt").read_text(encoding="utf-8"))
+    assert [cue.text for cue in blocks] == ["The first line", "A second line, which is longer", "Still here"]
+    # Two title cards (the story's, the first section's) play before TwoCaptions, then NeverCleared.
+    two_frames, two_cues = render()
+    _, never_cues = render(NeverCleared)
+    starts = [2 * CARD + cue.start for cue in two_cues] + [2 * CARD + len(two_frames) / FPS + never_cues[0].start]
+    assert [cue.start for cue in blocks] == pytest.approx(starts, abs=1e-3)
+    total = video_frames(tmp_path / "story.mp4") / FPS
+    assert total == pytest.approx(2 * CARD + len(two_frames) / FPS + never_cues[0].end, abs=1e-3)
+    assert blocks[-1].end == pytest.approx(total, abs=1e-3)  # never cleared: lasts to the end of the video

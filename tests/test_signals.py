@@ -35,9 +35,9 @@ def start(command: list[str], tmp_path: Path) -> subprocess.Popen:
 
 
 def wait_for_frames(tmp_path: Path, process: subprocess.Popen, timeout: float = 30) -> None:
-    """Until a job's folder exists: a scene is being drawn."""
+    """Until a piece's folder exists: a scene is being drawn."""
     end = time.monotonic() + timeout
-    while not list((tmp_path / "tmp").glob("netreel-*/job-*")):
+    while not list((tmp_path / "tmp").glob("netreel-*/piece-*")):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < end, "the render never started"
         time.sleep(0.05)

@@ -28,14 +28,16 @@ from netcore.limits import check_trace_bytes, check_training_work
 
 from ..base import NetreelScene, target_function
 from ..output.frames import FrameStore
-from ..output.render import JobResult, write_requested_gif
-from ..output.video import chapters_text, concat_videos
+from ..output.jobs import JobResult, write_requested_gif
+from ..output.subtitles import joined_cues, write_srt, write_vtt
+from ..output.video import chapters_text, clip_durations, concat_videos
 from ..registry import UnknownScene, find_scene, scenes
 from . import signals
 from .console import say, settle_stdout
 from .errors import NetreelError, one_line, os_error_text
 from .options import Number, TupleShape, build_options, click_option, scene_fields
 from .plans import Plan, explain, plan_for, publish_files, render_plans
+from .run_flags import run_options, subtitles_option
 from .scene_file import is_file_ref, load_scene_file, options_for, scene_stem
 from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
 from .spec import read_spec
@@ -160,17 +162,21 @@ def _scene_command(scene: type[Scene], name: str) -> click.Command:
     own = issubclass(scene, NetreelScene)
 
     @common_options(captions=own, at=True)
+    @subtitles_option
+    @run_options("The scene's parts rendered in parallel processes.")
     @click.pass_context
     def command(ctx: click.Context, quality, format, output, theme, seed, fps, size, max_size, quiet, at,
-                no_captions=False, **values):
+                subtitles, jobs, scheduler, no_captions=False, **values):
         out = resolve_output(
             stem=scene_stem(scene), quality=quality, format=format, output=output, theme=theme,
             seed=seed, fps=fps, size=size, max_size=max_size, captions=not no_captions, at=at,
         )
         given = {name: value for name, value in values.items() if value is not None}
         options = options_for(scene, given, seed)
-        quiet = quiet or ctx.parent.params.get("quiet", False)
-        render_plans([plan_for(scene, options, out)], processes=1, quiet=quiet)
+        group = ctx.parent.params
+        render_plans([plan_for(scene, options, out, subtitles=subtitles)],
+                     processes=jobs if jobs is not None else group.get("jobs") or 1,
+                     scheduler=scheduler or group.get("scheduler"), quiet=quiet or group.get("quiet", False))
 
     about = getattr(scene, "description", "") or (scene.__doc__ or "").strip().split("\n")[0]
     kind = "" if own else " (a plain Manim scene: the theme gives its background; it has no flags of its own)"
@@ -185,13 +191,13 @@ def _scene_command(scene: type[Scene], name: str) -> click.Command:
 
 @main.group(cls=_SceneGroup, invoke_without_command=True, subcommand_metavar="SCENE [OPTIONS]")
 @click.option("--spec", type=click.Path(path_type=Path), help="Render the scenes of a TOML spec file.")
-@click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
-              help="With --spec: scenes rendered in parallel processes.")
+@run_options("With --spec: the scenes and their parts rendered in parallel processes.")
 @click.option("--allow-code", is_flag=True,
               help="With --spec: run the Python scene files it names (scene = \"file.py:Class\").")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
-def render(ctx: click.Context, spec: Path | None, jobs: int, allow_code: bool, quiet: bool) -> None:
+def render(ctx: click.Context, spec: Path | None, jobs: int | None, scheduler: str | None, allow_code: bool,
+           quiet: bool) -> None:
     """Render one scene (netreel render SCENE --help shows its options) or a --spec file.
 
     SCENE is a built-in scene (netreel list) or path/to/file.py:ClassName, any Manim Scene of your own.
@@ -203,20 +209,20 @@ def render(ctx: click.Context, spec: Path | None, jobs: int, allow_code: bool, q
     if spec is None:
         raise NetreelError(f"give a scene to render ({', '.join(scenes())}, or file.py:Class) or --spec FILE")
     plans = read_spec(spec, allow_code=allow_code)
-    render_plans(plans, processes=jobs, quiet=quiet)
+    render_plans(plans, processes=jobs or 1, scheduler=scheduler, quiet=quiet)
 
 
 @main.command()
 @common_options(formats=("mp4", "webm", "gif"), captions=True)
 @click.option("--gifs", is_flag=True, help="Also write one GIF per section (without its title card).")
-@click.option("-j", "--jobs", type=Number(int, 1, 64), default=1, show_default=True,
-              help="Sections rendered in parallel processes.")
+@subtitles_option
+@run_options("The clips and their parts rendered in parallel processes.")
 @click.option("--story", "story_file", type=click.Path(path_type=Path),
               help="Tell your own story: a TOML story file (start from --print-story).")
 @click.option("--print-story", is_flag=True, help="Write the default story file to stdout and stop.")
 @click.option("--allow-code", is_flag=True, help="With --story: run the Python scene files it names.")
-def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, no_captions, gifs, jobs,
-              story_file, print_story, allow_code) -> None:
+def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, no_captions, gifs, subtitles, jobs,
+              scheduler, story_file, print_story, allow_code) -> None:
     """The whole story in one video, each section after a title card (--story: your own story)."""
     if print_story:
         say(default_story_text().rstrip("\n"))
@@ -236,6 +242,8 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
         )
     elif max_size and out.format != "gif":
         raise NetreelError("--max-size applies to GIFs only (use --format gif or --gifs)")
+    if subtitles and out.format not in VIDEO_FORMATS:
+        raise NetreelError(f"--subtitles goes with a video (mp4 or webm), not {out.format}")
     jobs_list = story_jobs(
         story, theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
         video=out.format if out.format in VIDEO_FORMATS else None,
@@ -258,12 +266,19 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
             return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request()))]
         # one chapter per title card: the opening and each section's card
         titles = [plan.job.options.title if plan.job.scene.endswith(":TitleCard") else None for plan in plans]
-        chapters = concat_videos([result.movie for result in results], joined, chapters=titles)
+        movies = [result.movie for result in results]
+        chapters = concat_videos(movies, joined, chapters=titles)
         listed = workdir / f"{stem}.chapters.txt"
         listed.write_text(chapters_text(chapters), encoding="utf-8")
-        return [(joined, out.path, ""), (listed, out.path.with_suffix(".chapters.txt"), f"{len(chapters)} chapters")]
+        made = [(joined, out.path, ""), (listed, out.path.with_suffix(".chapters.txt"), f"{len(chapters)} chapters")]
+        if subtitles:
+            cues = joined_cues([result.cues for result in results], clip_durations(movies))
+            for write, suffix in ((write_srt, ".srt"), (write_vtt, ".vtt")):
+                made.append((write(cues, workdir / f"{stem}{suffix}"), out.path.with_suffix(suffix),
+                             f"{len(cues)} subtitles"))
+        return made
 
-    render_plans(plans, processes=jobs, quiet=quiet, finish=finish)
+    render_plans(plans, processes=jobs or 1, scheduler=scheduler, quiet=quiet, finish=finish)
 
 
 def _netcore_defaults() -> dict[str, Any]:

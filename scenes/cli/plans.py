@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 from manim import Scene
 
 from ..base import SceneOptions
-from ..output.render import Job, JobFailed, JobResult, run_jobs, scene_path
+from ..output.engine import run_jobs
+from ..output.jobs import Job, JobFailed, JobResult, scene_path, still_only
+from ..output.progress import Progress
+from ..output.scene_import import import_scene
+from ..output.workers import Processes
 from ..output.writers import format_size, publish_all
 from . import signals
 from .console import say
@@ -30,34 +32,42 @@ class Plan:
     targets: dict[str, Path] = field(default_factory=dict)  # JobResult attribute -> file
 
 
-def plan_for(scene: type[Scene], options: SceneOptions | None, out: Output) -> Plan:
+def plan_for(scene: type[Scene], options: SceneOptions | None, out: Output, *, subtitles: bool = False) -> Plan:
+    """The plan of one scene to ``out``; ``subtitles`` adds ``NAME.srt`` and ``NAME.vtt`` beside a video."""
+    video = out.format if out.format in VIDEO_FORMATS else None
+    if subtitles and video is None:
+        raise NetreelError(f"--subtitles goes with a video (mp4 or webm), not {out.format}")
     job = Job(
         scene_path(scene), options, out.theme, out.width, out.height, out.fps,
-        seed=out.seed if out.seed is not None else 0,
-        video=out.format if out.format in VIDEO_FORMATS else None,
+        seed=out.seed if out.seed is not None else 0, video=video,
         gif=out.gif_request() if out.format == "gif" else None,
-        png=out.format == "png", captions=out.captions, at=out.at,
+        png=out.format == "png", captions=out.captions, at=out.at, subtitles=subtitles,
     )
     kind = {"gif": "gif", "png": "png"}.get(out.format, "movie")
-    return Plan(job, {kind: out.path})
+    targets = {kind: out.path}
+    if subtitles:
+        targets.update(srt=out.path.with_suffix(".srt"), vtt=out.path.with_suffix(".vtt"))
+    return Plan(job, targets)
 
 
 def render_plans(
-    plans: Sequence[Plan], *, processes: int, quiet: bool,
+    plans: Sequence[Plan], *, processes: int, quiet: bool, scheduler: str | None = None,
     finish: Callable[[list[JobResult], Path], list[tuple[Path, Path, str]]] | None = None,
 ) -> None:
     """Render every plan, then publish all files at once and report them.
 
-    ``finish(results, workdir)`` may add files made from several results (the
-    explainer's joined video) as ``(made, target, note)`` triples. Every plan's
-    target is checked writable first, before anything renders.
+    ``processes`` worker processes here, or the Dask cluster at ``scheduler``,
+    share the scenes' pieces. ``finish(results, workdir)`` may add files made
+    from several results (the explainer's joined video) as ``(made, target,
+    note)`` triples. Every plan's target is checked writable first, before
+    anything renders.
     """
     for plan in plans:
         for target in plan.targets.values():
             check_writable(target)
     with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
         try:
-            results = _run(plans, workdir, processes, quiet)
+            results = _run(plans, workdir, processes, scheduler, quiet)
             made = [
                 (getattr(result, kind), target, result.gif_note if kind == "gif" else "")
                 for plan, result in zip(plans, results)
@@ -111,14 +121,38 @@ def explain(error: ValueError) -> str | None:
     if kind in ("GifTooLarge", "TargetError"):
         flag = "--max-size" if kind == "GifTooLarge" else "--target"
         return message if message.startswith("--") else f"{flag}: {message}"
-    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd"):
+    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd", "ClusterError"):
         return message
     return None
 
 
-def _run(plans: Sequence[Plan], workdir: str, processes: int, quiet: bool) -> list[JobResult]:
+def _label(job: Job) -> str:
+    """What the progress display calls a job's clip: the scene's name, a card's title."""
+    scene = import_scene(job.scene)
+    title = getattr(job.options, "title", None) if scene.__name__ == "TitleCard" else None
+    return f"card {title!r}" if title else getattr(scene, "name", scene.__name__)
+
+
+def _run(plans: Sequence[Plan], workdir: str, processes: int, scheduler: str | None, quiet: bool) -> list[JobResult]:
     jobs = [plan.job for plan in plans]
-    if quiet or processes <= 1 or len(jobs) <= 1:
-        return run_jobs(jobs, workdir, processes=processes)  # never Manim's bar per animation
-    with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} scenes", file=sys.stderr) as bar:
-        return run_jobs(jobs, workdir, processes=processes, on_done=lambda _: bar.update(1))
+    with Progress([_label(job) for job in jobs], fps=jobs[0].fps, kinds=[job.scene for job in jobs],
+                  quiet=quiet) as progress:
+        if scheduler is not None:
+            return _run_on_cluster(jobs, workdir, scheduler, progress)
+        if processes <= 1 or all(still_only(job) for job in jobs):
+            return run_jobs(jobs, workdir, progress=progress)
+        with Processes(processes) as workers:
+            return run_jobs(jobs, workdir, workers=workers, progress=progress)
+
+
+def _run_on_cluster(jobs: Sequence[Job], workdir: str, scheduler: str, progress: Progress) -> list[JobResult]:
+    # Dask is imported only by a run on a cluster.
+    try:
+        from ..output import cluster
+    except ImportError:
+        raise NetreelError("--scheduler needs Dask: pip install 'netreel[dask]'") from None
+    client = cluster.connect(scheduler)
+    try:
+        return cluster.run_on_cluster(jobs, workdir, client, progress=progress)
+    finally:
+        client.close()

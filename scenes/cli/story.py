@@ -8,7 +8,7 @@ joins them without re-encoding.
 
 from __future__ import annotations
 
-from ..output.render import GifRequest, Job, scene_path
+from ..output.jobs import GifRequest, Job, scene_path
 from ..story.title_card import TitleCard, TitleCardOptions
 from .story_file import Story, default_story
 

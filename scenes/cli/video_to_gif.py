@@ -10,7 +10,7 @@ import click
 
 from ..output.frames import MAX_GIF_FPS, GifTooLarge
 from ..output.gif import GifSettings
-from ..output.render import GifRequest, write_requested_gif
+from ..output.jobs import GifRequest, write_requested_gif
 from ..output.video_reader import VideoError, read_video
 from ..output.writers import parse_size
 from .errors import NetreelError

@@ -6,42 +6,27 @@ the range and stops after it. netreel's scenes are deterministic, so the clips o
 consecutive ranges, joined, are the one-process render frame for frame, and several
 processes (or machines) can share one long scene.
 
-:func:`survey` runs a scene once with every animation skipped and notes each play's
-frames and what skipping up to it cost; :func:`split` cuts the plays into ranges of
-about equal cost, :func:`plan` decides which scenes of a run are worth cutting and
-into how many; :func:`render_chunk` renders one range.
+:func:`~scenes.output.render.survey` runs a scene once with every animation
+skipped and notes each play's frames and what skipping up to it cost (a
+:class:`Play`); :func:`split` cuts the plays into ranges of about equal cost and
+:func:`plan` decides which scenes of a run are worth cutting and into how many;
+:func:`~scenes.output.render.render_scene` renders one range. This module only
+plans: it draws nothing.
 """
 
 from __future__ import annotations
 
 import heapq
-import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from pathlib import Path
-from typing import Any
 
-import numpy as np
-from manim import config, tempconfig
-from manim.renderer.cairo_renderer import CairoRenderer
-from manim.scene.scene_file_writer import SceneFileWriter
-
-from ..base import NetreelScene, SceneOptions
-from ..text import Cue, scene_cues
-from ..theme import Theme
-from .render import FrameSink, _SinkWriter, manim_settings, seed_randomness
-
-__all__ = [
-    "Play", "Chunk", "WHOLE", "ChunkRender", "survey", "split", "plan", "chunk_cost", "frame_seconds",
-    "render_chunk",
-]
+__all__ = ["Play", "Chunk", "WHOLE", "split", "plan", "chunk_cost", "frame_seconds"]
 
 
 @dataclass(frozen=True)
 class Play:
-    """One ``play`` or ``wait`` of a scene, as :func:`survey` saw it.
+    """One ``play`` or ``wait`` of a scene, as :func:`~scenes.output.render.survey` saw it.
 
     ``frames`` it draws; ``seconds`` the survey spent from the previous play to the
     end of this one skipped (the scene's own code between them included): what a
@@ -67,85 +52,6 @@ class Chunk:
 
 #: The whole scene as one chunk.
 WHOLE = Chunk(0, None)
-
-
-class _ChunkRenderer(CairoRenderer):
-    """A Cairo renderer for ranges of animations: skipping draws nothing and keeps the clock.
-
-    Manim's draws the still part of each skipped play and one frame of it, which
-    the video never shows (a chunk late in a long scene would pay for them all),
-    and its clock moves by a skipped play's duration but by whole frames for a
-    drawn one; here both move by whole frames, so everything timed by the clock
-    (captions) is the same whichever plays a chunk skips.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._frozen = False
-
-    def play(self, scene: Any, *args: Any, **kwargs: Any) -> None:
-        self._frozen = False
-        super().play(scene, *args, **kwargs)
-        if self.skip_animations:
-            self.time += _frames(scene.duration, self._frozen) / config.frame_rate - scene.duration
-
-    def freeze_current_frame(self, duration: float) -> None:
-        self._frozen = True
-        super().freeze_current_frame(duration)
-
-    def update_frame(self, scene: Any, mobjects: Any = None, include_submobjects: bool = True,
-                     ignore_skipping: bool = True, **kwargs: Any) -> None:
-        if self.skip_animations:
-            return
-        super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
-
-
-class _SurveyRenderer(_ChunkRenderer):
-    """Skips every animation and notes, per play, its frames and the time spent on it."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(skip_animations=True, **kwargs)
-        self.plays: list[Play] = []
-        self._clock = time.perf_counter()
-
-    def play(self, scene: Any, *args: Any, **kwargs: Any) -> None:
-        super().play(scene, *args, **kwargs)
-        now = time.perf_counter()
-        self.plays.append(Play(_frames(scene.duration, self._frozen), now - self._clock))
-        self._clock = now
-
-
-def _frames(duration: float, frozen: bool) -> int:
-    """Frames Manim draws for a play of ``duration`` s (its own two formulas)."""
-    step = 1 / config.frame_rate
-    if frozen:  # CairoRenderer.freeze_current_frame
-        return int(duration / step)
-    return len(np.arange(0, duration, step))  # Scene.get_time_progression
-
-
-def survey(
-    scene_class: type[NetreelScene],
-    options: SceneOptions | None = None,
-    theme: str | Theme = "dark",
-    *,
-    width: int,
-    height: int,
-    fps: float,
-    seed: int = 0,
-) -> list[Play]:
-    """Run a scene with every animation skipped: its plays, their frames and skipping costs.
-
-    Costs what the scene's ``construct`` costs without drawing (building text,
-    training a network): a fraction of a render.
-    """
-    with tempfile.TemporaryDirectory(prefix="netreel-survey-") as media_dir:
-        settings = manim_settings(width, height, fps, media_dir)
-        settings["format"] = "none"
-        with tempconfig(settings):
-            seed_randomness(seed)
-            renderer = _SurveyRenderer()
-            scene_class(options, theme, renderer=renderer).render()
-    return renderer.plays
 
 
 def frame_seconds(width: int, height: int) -> float:
@@ -248,45 +154,3 @@ def chunk_cost(plays: Sequence[Play], chunk: Chunk, frame_seconds: float) -> flo
     end = len(plays) if chunk.last is None else chunk.last + 1
     return sum(play.seconds for play in plays[:end]) + frame_seconds * sum(
         play.frames for play in plays[chunk.first:end])
-
-
-@dataclass
-class ChunkRender:
-    """What :func:`render_chunk` made: the clip (inside ``media_dir``), its last frame and the captions so far."""
-
-    movie: Path | None
-    last_frame: np.ndarray
-    cues: list[Cue]
-
-
-def render_chunk(
-    scene_class: type[NetreelScene],
-    options: SceneOptions | None = None,
-    theme: str | Theme = "dark",
-    chunk: Chunk = WHOLE,
-    *,
-    width: int,
-    height: int,
-    fps: float,
-    media_dir: str | Path,
-    seed: int = 0,
-    video: str | None = None,
-    sink: FrameSink | None = None,
-) -> ChunkRender:
-    """Render the animations of ``chunk`` in this process.
-
-    Parameters
-    ----------
-    video : ``"mp4"`` or ``"webm"`` to encode the chunk's clip into ``media_dir``; None for none.
-    sink : called with each RGBA frame of the chunk and how many times it repeats.
-    """
-    settings = manim_settings(width, height, fps, media_dir)
-    settings["format"] = video or "none"
-    settings.update(chunk.settings())
-    writer = SceneFileWriter if sink is None else type("SinkWriter", (_SinkWriter,), {"sink": staticmethod(sink)})
-    with tempconfig(settings):
-        seed_randomness(seed)
-        scene = scene_class(options, theme, renderer=_ChunkRenderer(file_writer_class=writer))
-        scene.render()
-        movie = scene.renderer.file_writer.movie_file_path if video else None
-        return ChunkRender(movie, np.array(scene.renderer.get_frame(), copy=True), scene_cues(scene))

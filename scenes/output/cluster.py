@@ -3,7 +3,7 @@
 Each Dask worker process renders one piece at a time (Manim's config is global
 to a process) and sends its clip back as bytes, so workers may be other
 machines; this process writes the clips into its working folder, joins them and
-publishes the files exactly as a local run does (:func:`~scenes.output.engine.run_pieces`).
+publishes the files exactly as a local run does (:func:`~scenes.output.engine.run_jobs`).
 A piece whose worker dies is run again elsewhere (Dask reschedules it; other
 failures are retried :data:`RETRIES` times); a scene's own error (a ValueError,
 e.g. a diverging training run) comes back once, as
@@ -31,9 +31,10 @@ from distributed import as_completed as _as_completed
 
 from ..text import Cue
 from .chunks import Chunk
-from .engine import PieceResult, render_piece, run_pieces
+from .engine import run_jobs
 from .frames import FrameStore
-from .render import Job, JobFailed, JobResult
+from .jobs import Job, JobFailed, JobResult, PieceResult, render_piece
+from .progress import Progress
 
 __all__ = ["RETRIES", "ClusterError", "connect", "run_on_cluster"]
 
@@ -78,7 +79,7 @@ def _on_worker(call: Callable[..., Any], *args: Any) -> Any:
 
 
 def _render_remote(job: Job, chunk: Chunk, _client_workdir: str, _report: None) -> _Clip:
-    """:func:`~scenes.output.engine.render_piece` in a folder of the worker's own, the clip as bytes.
+    """:func:`~scenes.output.jobs.render_piece` in a folder of the worker's own, the clip as bytes.
 
     (Frames are not counted as they are drawn: progress follows finished pieces.)
     """
@@ -90,7 +91,7 @@ def _render_remote(job: Job, chunk: Chunk, _client_workdir: str, _report: None) 
 
 
 class _Cluster:
-    """The cluster's worker processes, as :class:`~scenes.output.engine.Workers`."""
+    """The cluster's worker processes, as :class:`~scenes.output.workers.Workers`."""
 
     def __init__(self, client: Client, workdir: Path) -> None:
         self.client = client
@@ -119,8 +120,11 @@ class _Cluster:
             movie.write_bytes(value.movie)
         return PieceResult(movie, value.frames, value.last_frame, value.cues)
 
-    def cancel(self) -> None:
+    def stop(self) -> None:
         self.client.cancel(self.futures)
+
+    def progress_queue(self) -> None:
+        return None  # progress follows finished pieces
 
 
 def connect(address: str) -> Client:
@@ -147,12 +151,9 @@ def run_on_cluster(
     workdir: str | Path,
     client: Client,
     *,
+    progress: Progress | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> list[JobResult]:
     """Run ``jobs`` as pieces on the cluster behind ``client``; results in the order of ``jobs``."""
-    cluster = _Cluster(client, Path(workdir))
-    try:
-        return run_pieces(jobs, workdir, cluster, piece_call=_render_remote, on_done=on_done)
-    except BaseException:
-        cluster.cancel()
-        raise
+    return run_jobs(jobs, workdir, workers=_Cluster(client, Path(workdir)), piece_call=_render_remote,
+                    progress=progress, on_done=on_done)

@@ -110,6 +110,11 @@ class Progress:
             state.drawn += frames
             self._redraw()
 
+    def expect(self, clip: int, frames: int) -> None:
+        """Clip number ``clip`` will have ``frames`` frames (learnt once the run has begun)."""
+        with self._lock:
+            self.clips[clip].frames = frames
+
     def finished(self, clip: int) -> None:
         """Clip number ``clip`` is done (its files are made)."""
         with self._lock:

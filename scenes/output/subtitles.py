@@ -12,7 +12,7 @@ from pathlib import Path
 from ..text import Cue, two_lines
 from .writers import atomic_path
 
-__all__ = ["Cue", "shift_cues", "srt_text", "vtt_text", "write_srt", "write_vtt", "alt_text", "write_text"]
+__all__ = ["Cue", "shift_cues", "joined_cues", "srt_text", "vtt_text", "write_srt", "write_vtt", "alt_text", "write_text"]
 
 #: Longest subtitle line before it is broken in two (the usual broadcast limit).
 LINE_LENGTH = 42
@@ -21,6 +21,18 @@ LINE_LENGTH = 42
 def shift_cues(cues: Iterable[Cue], seconds: float) -> list[Cue]:
     """``cues`` moved ``seconds`` later (a clip placed after others in a joined video)."""
     return [Cue(cue.text, cue.start + seconds, cue.end + seconds) for cue in cues]
+
+
+def joined_cues(clips: Sequence[Sequence[Cue]], durations: Sequence[float]) -> list[Cue]:
+    """The cues of clips played one after another: each clip's moved later by the clips before it."""
+    if len(clips) != len(durations):
+        raise ValueError(f"{len(clips)} clips' cues for {len(durations)} durations")
+    cues: list[Cue] = []
+    start = 0.0
+    for clip, duration in zip(clips, durations):
+        cues += shift_cues(clip, start)
+        start += float(duration)
+    return cues
 
 
 def _timestamp(seconds: float, separator: str) -> str:

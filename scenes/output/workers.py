@@ -1,0 +1,173 @@
+"""Where pieces run: here, or in spawned worker processes that leave Ctrl-C to this one.
+
+:class:`Workers` is what :func:`scenes.output.engine.run_pieces` needs of a place
+to run calls; :func:`here` runs each call at once in this process,
+:func:`processes` in a pool of spawned workers (the cluster's is in
+:mod:`.cluster`). A terminal sends Ctrl-C and SIGHUP to every process of its
+group: the workers ignore them and this process stops them all at once
+(:func:`stop_workers`), so a run ends cleanly, without a traceback per worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing.context
+import queue
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import as_completed as _as_completed
+from multiprocessing import resource_tracker
+from multiprocessing.managers import SyncManager
+from typing import Any, Protocol
+
+from .jobs import JobFailed
+
+__all__ = ["Workers", "Here", "Processes", "worker_pool", "stop_workers"]
+
+
+class Workers(Protocol):
+    """Where pieces run: ``submit`` a call, learn when calls finish, cancel the rest."""
+
+    count: int
+
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Any:
+        """Run ``fn(*args)`` on a worker; calls of higher ``priority`` start first where the workers can tell."""
+
+    def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]: ...
+
+    def result(self, future: Any) -> Any: ...
+
+    def stop(self) -> None:
+        """Stop every call still running or waiting (a failure, Ctrl-C)."""
+
+    def progress_queue(self) -> Any:
+        """A queue the workers can send frame counts to (:class:`~.progress.FrameReporter`); None if they cannot."""
+
+
+class Here:
+    """Runs each call in this process, in the order submitted, when its result is asked for.
+
+    (So the caller handles each result, e.g. reports a finished clip, before the next call runs.)
+    """
+
+    count = 1
+
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Callable[[], Any]:
+        return functools.partial(fn, *args)
+
+    def as_completed(self, futures: Iterable[Callable[[], Any]]) -> Iterator[Callable[[], Any]]:
+        return iter(list(futures))
+
+    def result(self, future: Callable[[], Any]) -> Any:
+        return future()
+
+    def stop(self) -> None:
+        pass
+
+    def progress_queue(self) -> queue.SimpleQueue:
+        return queue.SimpleQueue()
+
+
+def _guarded(call: Callable[..., Any], *args: Any) -> Any:
+    """``call(*args)`` in a worker process; a ValueError comes back as a picklable JobFailed."""
+    try:
+        return call(*args)
+    except ValueError as error:
+        raise JobFailed(type(error).__name__, str(error)) from None
+
+
+class Processes:
+    """``count`` spawned worker processes (:func:`worker_pool`); use as a context manager."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pool = worker_pool(count)
+        self._manager: SyncManager | None = None
+
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Future:
+        # The pool starts calls in the order they come, which is already the highest priority first.
+        return self.pool.submit(_guarded, fn, *args)
+
+    def as_completed(self, futures: Iterable[Future]) -> Iterator[Future]:
+        return _as_completed(futures)
+
+    def result(self, future: Future) -> Any:
+        return future.result()
+
+    def stop(self) -> None:
+        stop_workers(self.pool)
+
+    def progress_queue(self) -> Any:
+        if self._manager is None:
+            # A queue workers can be handed with each call; its server process, too, leaves Ctrl-C to us.
+            self._manager = _QuietSpawnContext().Manager()
+        return self._manager.Queue()
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._manager is not None:
+            self._manager.shutdown()
+
+
+#: Signals a terminal sends to every process of the group (Ctrl-C, a closed terminal):
+#: the parent handles them once and stops its workers.
+_LEFT_TO_PARENT = (signal.SIGINT, signal.SIGHUP)
+
+
+def _ignore_interrupts() -> None:
+    """A worker's signals: Ctrl-C and SIGHUP ignored; SIGTERM (:func:`stop_workers`) ends it cleanly."""
+    for signum in _LEFT_TO_PARENT:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _LEFT_TO_PARENT)
+    signal.signal(signal.SIGTERM, _leave_cleanly)
+
+
+def _leave_cleanly(signum: int, frame: Any) -> None:
+    # Leave as a normal exit rather than be killed, so the worker's own clean-up runs:
+    # semaphores a library made here are released instead of reported as leaked.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
+
+
+class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that starts life with Ctrl-C and SIGHUP blocked.
+
+    Its interpreter takes a while to start and import before the pool's
+    initializer can ignore them; blocked, they wait and are then ignored.
+    """
+
+    def start(self) -> None:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _LEFT_TO_PARENT)
+        try:
+            super().start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class _QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _QuietSpawnProcess
+
+
+def worker_pool(count: int) -> ProcessPoolExecutor:
+    """``count`` spawned worker processes that leave Ctrl-C and SIGHUP to this process.
+
+    Stop them with :func:`stop_workers` (SIGTERM still ends them).
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _LEFT_TO_PARENT)
+    try:
+        # The helper that tracks the pool's semaphores starts now, so it too ignores them.
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return ProcessPoolExecutor(count, mp_context=_QuietSpawnContext(), initializer=_ignore_interrupts)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker of ``pool`` at once, running or not."""
+    # No public way to stop running workers before Python 3.14.
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
