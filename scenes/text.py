@@ -70,12 +70,28 @@ def label(
     text: str, color: str, size: float = 24, *, mono: bool = False, weight: str = "NORMAL"
 ) -> Text:
     """A line of plain text in the theme font (``mono`` for the monospaced one)."""
-    return _light(Text(text, font=MONO_FONT if mono else FONT, font_size=size, color=color, weight=weight))
+    return _built(Text, text, font=MONO_FONT if mono else FONT, font_size=size, color=color, weight=weight)
 
 
 def markup(text: str, color: str, size: float = 24) -> MarkupText:
     """Text with Pango markup, e.g. ``"w<sub>11</sub> · g<sub>1</sub>(x)"`` or ``"Σ"``."""
-    return _light(MarkupText(text, font=FONT, font_size=size, color=color))
+    return _built(MarkupText, text, font=FONT, font_size=size, color=color)
+
+
+# Every text built in this process, by what it was built from.
+_BUILT: dict[tuple, Text] = {}
+
+
+def _built(kind: type[Text], text: str, **kwargs) -> Text:
+    """A copy of ``kind(text, **kwargs)``, built once per process.
+
+    Parsing Pango's SVG costs ~3 ms a glyph, a copy ~30x less; the sections of an
+    explainer, the chunks of a scene and a survey before a render all build the same texts.
+    """
+    key = (kind, text, *sorted((name, str(value)) for name, value in kwargs.items()))
+    if key not in _BUILT:
+        _BUILT[key] = _light(kind(text, **kwargs))
+    return _BUILT[key].copy()
 
 
 def number(

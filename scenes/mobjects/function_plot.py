@@ -14,6 +14,7 @@ from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 
 from ..text import label, number_text
 from ..theme import Theme
+from .flat import flatten
 
 __all__ = ["FunctionPlot", "ROLES", "nice_step", "nice_range", "merge_dashes", "corner_path"]
 
@@ -118,14 +119,18 @@ class FunctionPlot(VGroup):
                     tag.shift((bottom - 0.2 - tag.get_top()[1]) * UP)
                 for tag in y_numbers:
                     tag.shift((left - 0.2 - tag.get_right()[0]) * RIGHT)
+            for numbers in (x_numbers, y_numbers):
+                numbers.set_color(theme.muted)
+                flat = [flatten(number) for number in numbers]  # static: one path per label
+                numbers.remove(*numbers.submobjects)
+                numbers.add(*flat)
             self.tick_labels.add(x_numbers, y_numbers)
-            self.tick_labels.set_color(theme.muted)
         self.x_label = self.y_label = None
         if x_label:
-            self.x_label = label(x_label, theme.muted, tick_size + 4).next_to(self.axes.x_axis.get_end(), RIGHT, buff=0.15)
+            self.x_label = flatten(label(x_label, theme.muted, tick_size + 4)).next_to(self.axes.x_axis.get_end(), RIGHT, buff=0.15)
             self.add(self.x_label)
         if y_label:
-            self.y_label = label(y_label, theme.muted, tick_size + 4).next_to(self.axes.y_axis.get_end(), UP, buff=0.15)
+            self.y_label = flatten(label(y_label, theme.muted, tick_size + 4)).next_to(self.axes.y_axis.get_end(), UP, buff=0.15)
             self.add(self.y_label)
         self.curves: dict[str, VMobject] = {}
         self.roles: dict[str, str] = {}

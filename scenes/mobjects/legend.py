@@ -8,6 +8,7 @@ from manim import ORIGIN, RIGHT, DashedLine, Line, VGroup
 
 from ..text import label
 from ..theme import Theme
+from .flat import flatten
 
 __all__ = ["curve_legend"]
 
@@ -33,7 +34,7 @@ def curve_legend(theme: Theme, shares: str = "", **kwargs) -> VGroup:
     def key(color: str, text: str, *, dashed: bool = False, width: float = 4) -> VGroup:
         kind = partial(DashedLine, dash_length=0.1) if dashed else Line
         line = kind(ORIGIN, 0.5 * RIGHT, stroke_color=color, stroke_width=width)
-        return VGroup(line, label(text, theme.muted, 20)).arrange(RIGHT, buff=0.12)
+        return VGroup(line, flatten(label(text, theme.muted, 20))).arrange(RIGHT, buff=0.12)
 
     keys = [key(theme.target, "target", dashed=True), key(theme.output, "network output", width=5)]
     if shares:
@@ -41,5 +42,5 @@ def curve_legend(theme: Theme, shares: str = "", **kwargs) -> VGroup:
         swatch = VGroup(*(Line(ORIGIN, 0.16 * RIGHT, stroke_width=3, stroke_color=theme.neuron_color(j))
                           for j in range(3)))
         swatch.arrange(RIGHT, buff=0)
-        keys.append(VGroup(swatch, label(shares, theme.muted, 20)).arrange(RIGHT, buff=0.12))
+        keys.append(VGroup(swatch, flatten(label(shares, theme.muted, 20))).arrange(RIGHT, buff=0.12))
     return VGroup(*keys, **kwargs).arrange(RIGHT, buff=0.45)

@@ -16,6 +16,7 @@ from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, 
 
 from ..text import label
 from ..theme import Theme
+from .flat import flatten
 from .function_plot import _ticks, nice_step
 
 __all__ = ["LossCurve", "loss_range"]
@@ -118,14 +119,14 @@ class LossCurve(VGroup):
                 tag = _power_label(int(round(value + self.offset)), theme.muted, font_size)
             else:
                 tag = label(f"{value + self.offset:g}", theme.muted, font_size)
-            tag.next_to(self.axes.y_axis.n2p(value), LEFT, buff=0.16)  # clear of the tick mark
+            tag = flatten(tag).next_to(self.axes.y_axis.n2p(value), LEFT, buff=0.16)  # clear of the tick mark
             self.tick_labels.add(tag)
         for value, edge in ((0.0, LEFT), (float(max_step), RIGHT)):
-            tag = label(f"{int(value):,}", theme.muted, font_size)
+            tag = flatten(label(f"{int(value):,}", theme.muted, font_size))
             tag.next_to(self.axes.x_axis.n2p(value), DOWN, buff=0.1).align_to(self.axes.x_axis.n2p(value), edge)
             self.tick_labels.add(tag)
-        self.x_label = label("step", theme.muted, font_size).next_to(self.axes.x_axis, DOWN, buff=0.1)
-        self.y_label = label("loss", theme.muted, font_size).next_to(self.axes.y_axis, UP, buff=0.22)
+        self.x_label = flatten(label("step", theme.muted, font_size)).next_to(self.axes.x_axis, DOWN, buff=0.1)
+        self.y_label = flatten(label("loss", theme.muted, font_size)).next_to(self.axes.y_axis, UP, buff=0.22)
         self.curve = VMobject(stroke_color=theme.error, stroke_width=3)
         self.dot = Dot(radius=0.05, color=theme.output)
         self.curve.set_points_as_corners([self.axes.c2p(0, y_range[1])] * 2)

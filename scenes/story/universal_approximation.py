@@ -50,6 +50,7 @@ from scenes.mobjects.function_plot import (
     nice_range,
     nice_step,
 )
+from scenes.mobjects.flat import flatten
 from scenes.mobjects.legend import curve_legend
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
@@ -177,7 +178,7 @@ class UniversalApproximation(NetreelScene):
         self.legend.next_to(self.plot, UP, buff=0.2).align_to(self.plot.axes, LEFT)
 
         self.diagram.move_to([right - 2.3, top - 1.85, 0])  # its name line stays inside the margin
-        self.network_label = label(_describe(trace), theme.muted, 20).next_to(self.diagram, UP, buff=0.15)
+        self.network_label = flatten(label(_describe(trace), theme.muted, 20)).next_to(self.diagram, UP, buff=0.15)
 
         self.step_value = Readout(theme.text, 24, f"{int(trace.steps[-1]):,}")
         self.loss_format = f"{{:.{_loss_decimals(trace.loss)}f}}"
@@ -186,7 +187,7 @@ class UniversalApproximation(NetreelScene):
         self.loss_value.set_data(self.loss_format.format(float(trace.loss[0])))
         # Two rows, labels right-aligned and values left-aligned, so a value can grow
         # to the right without pushing anything.
-        self.counter_labels = VGroup(label("step", theme.muted, 22), label("loss", theme.muted, 22))
+        self.counter_labels = VGroup(*(flatten(label(name, theme.muted, 22)) for name in ("step", "loss")))
         self.counter_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.2)
         self.counter_labels.next_to(self.diagram, DOWN, buff=0.35).align_to(self.diagram, LEFT).shift(0.3 * RIGHT)
         for name, value in zip(self.counter_labels, (self.step_value, self.loss_value)):
