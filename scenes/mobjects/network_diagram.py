@@ -34,11 +34,15 @@ MIN_EDGE_WIDTH = 0.75
 MAX_EDGE_WIDTH = 7.0
 #: |weight| at which an edge reaches ~76% of its widest (tanh(1)).
 WEIGHT_SCALE = 2.0
+_NEURON_STROKE = 3
+#: Scene units per unit of stroke width (Manim's Cairo camera).
+_STROKE_UNIT = 0.01
 
 
-def edge_width(weight: float) -> float:
-    """Stroke width of an edge of ``weight``: grows with ``|weight|``, saturating."""
-    return MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * float(np.tanh(abs(weight) / WEIGHT_SCALE))
+def edge_width(weight: float | np.ndarray) -> float | np.ndarray:
+    """Stroke width of an edge of ``weight``: grows with ``|weight|``, saturating (elementwise for arrays)."""
+    width = MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * np.tanh(np.abs(weight) / WEIGHT_SCALE)
+    return float(width) if np.ndim(width) == 0 else width
 
 
 def _shown(size: int, max_neurons: int) -> list[int]:
@@ -62,12 +66,20 @@ class NetworkDiagram(VGroup):
     neuron_radius : largest circle radius (shrunk to fit tall layers).
     color_hidden : outline hidden neuron ``i`` in ``theme.neuron_color(i)``.
     labels : name the neurons: ``x``/``x1..xn`` on the inputs, ``y`` on the outputs.
+    bundled : draw the edges as filled paths, one per sign for the edges leaving each
+        neuron (or, into a single neuron, for all of a layer's): a few paths for the camera
+        instead of one per edge, for a diagram restyled every frame. Edges cross over one
+        another as they do drawn one by one, except where a path's edges fan out together.
+        The lines in ``edges`` keep their places and styles but are not drawn. Move such a
+        diagram, but do not scale it.
     kwargs : passed on to ``VGroup``.
 
     Attributes
     ----------
     neurons : ``{(layer, i): Circle}`` of the drawn neurons (layer 0 is the inputs).
     edges : ``{(layer, i, j): Line}`` of the drawn weights ``W[layer][i, j]``.
+    edge_group : what draws the edges, one ``VGroup`` (all that :meth:`set_data` changes without
+        activations): the lines, or with ``bundled`` their paths.
     shown : for each layer, the indices of its drawn neurons.
     ellipses, neuron_labels, edge_labels : groups drawn over the edges and neurons.
 
@@ -104,6 +116,7 @@ class NetworkDiagram(VGroup):
         neuron_radius: float = 0.22,
         color_hidden: bool = False,
         labels: bool = False,
+        bundled: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -130,18 +143,69 @@ class NetworkDiagram(VGroup):
         xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(self.layer_sizes))
         for layer, (x, shown, size) in enumerate(zip(xs, self.shown, self.layer_sizes)):
             self._place_layer(layer, x, shown, size, gap)
+        outside = self.radius + _NEURON_STROKE * _STROKE_UNIT / 2
         for layer, (W, _) in enumerate(network.params):
             for i in self.shown[layer]:
                 for j in self.shown[layer + 1]:
                     start, end = self.neurons[layer, i], self.neurons[layer + 1, j]
-                    self.edges[layer, i, j] = Line(start.get_center(), end.get_center(), buff=self.radius)
-        # edges first, so the circles hide their ends
-        self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()),
+                    # Ending where the circle's outline does, an edge never overlaps a circle: a scene
+                    # can redraw the edges every frame and leave the circles in its still background.
+                    self.edges[layer, i, j] = Line(start.get_center(), end.get_center(), buff=outside)
+        self._edge_index = [np.array(key) for key in zip(*self.edges)] if self.edges else []
+        self._edge_rgbas = np.array([ManimColor(theme.negative).to_rgba(), ManimColor(theme.positive).to_rgba()])
+        self.bundled = bundled
+        if bundled:
+            self._bundles = self._bundle_groups(theme)
+            self.edge_group = VGroup(*(path for _, *paths in self._bundles for path in paths))
+            self._ends = np.array([line.get_start_and_end() for line in self.edges.values()])
+            self._origin = self._first_neuron()
+        else:
+            self.edge_group = VGroup(*self.edges.values())
+        self.add(self.edge_group, VGroup(*self.neurons.values()),
                  self.ellipses, self.neuron_labels, self.edge_labels)
         if labels:
             self._label_ends()
         self.params = network.params
         self.set_data(network.params)
+
+    def _first_neuron(self) -> np.ndarray:
+        return self.neurons[0, self.shown[0][0]].get_center()
+
+    def _draw_bundles(self, layers: np.ndarray, positive: np.ndarray, widths: np.ndarray) -> None:
+        """Each edge as the rectangle its stroke would cover, in its layer's and sign's path."""
+        moved = self._first_neuron() - self._origin
+        if np.any(moved):  # the diagram moved (its undrawn lines are not in its family): they follow
+            for line in self.edges.values():
+                line.shift(moved)
+            self._ends += moved
+            self._origin += moved
+        start, end = self._ends[:, 0], self._ends[:, 1]
+        along = end - start
+        normal = np.column_stack([-along[:, 1], along[:, 0], np.zeros(len(along))])
+        half = normal * (widths * _STROKE_UNIT / 2 / np.linalg.norm(along, axis=1))[:, None]
+        # Counter-clockwise, every one, so where rectangles of a path overlap they add up.
+        corners = np.stack([start - half, end - half, end + half, start + half, start - half], axis=1)
+        a, b = corners[:, :-1], corners[:, 1:]
+        sides = np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=2)
+        for members, negative_path, positive_path in self._bundles:
+            up = positive[members]
+            negative_path.set_points(sides[members[~up]].reshape(-1, 3))
+            positive_path.set_points(sides[members[up]].reshape(-1, 3))
+
+    def _bundle_groups(self, theme: Theme) -> list[tuple[np.ndarray, VMobject, VMobject]]:
+        """The edges' indices by group (in drawing order) and each group's paths for either sign.
+
+        Edges leaving one neuron cross none of each other, so grouping them keeps the
+        order in which edges of different groups cross; so do edges into a layer's one neuron.
+        """
+        groups: dict[tuple[int, int], list[int]] = {}
+        for index, (layer, i, _) in enumerate(self.edges):
+            groups.setdefault((layer, i if len(self.shown[layer + 1]) > 1 else 0), []).append(index)
+        return [
+            (np.array(members), *(VMobject(stroke_width=0, fill_color=color, fill_opacity=1)
+                                  for color in (theme.negative, theme.positive)))
+            for members in groups.values()
+        ]
 
     def _place_layer(self, layer: int, x: float, shown: list[int], size: int, gap: float) -> None:
         collapsed = len(shown) < size
@@ -158,7 +222,7 @@ class NetworkDiagram(VGroup):
             stroke = self.theme.neuron_stroke
             if self.color_hidden and 0 < layer < last:
                 stroke = self.theme.neuron_color(i)
-            circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=3)
+            circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=_NEURON_STROKE)
             circle.set_fill(self.theme.neuron_off, opacity=1).move_to([x, y, 0])
             self.neurons[layer, i] = circle
 
@@ -232,10 +296,18 @@ class NetworkDiagram(VGroup):
         ``(n_l,)`` or ``(1, n_l)``; values are clipped into [0, 1] for the fill.
         """
         self.params = params
-        for (layer, i, j), edge in self.edges.items():
-            w = float(params[layer][0][i, j])
-            color = self.theme.positive if w >= 0 else self.theme.negative
-            edge.set_stroke(color, width=edge_width(w), opacity=1)
+        if self.edges:
+            layers, rows, columns = self._edge_index
+            weights = np.concatenate([W[rows[layers == k], columns[layers == k]] for k, (W, _) in enumerate(params)])
+            colors = self._edge_rgbas[(weights >= 0).astype(int)]
+            # What set_stroke(color, width, opacity=1) stores, written in place: one training
+            # frame restyles every edge, and set_stroke's colour parsing is most of its cost.
+            widths = edge_width(weights)
+            for edge, width, rgba in zip(self.edges.values(), widths.tolist(), colors):
+                edge.stroke_rgbas[:] = rgba
+                edge.stroke_width = width
+            if self.bundled:
+                self._draw_bundles(layers, weights >= 0, widths)
         for (layer, i, j), value in self._values:
             value.set_value(float(params[layer][0][i, j]))
         if activations is None:
