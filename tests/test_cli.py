@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import av
@@ -306,8 +307,11 @@ def test_example_specs_are_valid(workdir, captured):
     examples = sorted((Path(__file__).parent.parent / "examples").glob("*.toml"))
     assert len(examples) >= 2
     for example in examples:
-        result = run("render", "--spec", str(example))
+        copy = workdir / example.name  # its outputs are relative to it: written here, not into examples/
+        copy.write_bytes(example.read_bytes())
+        result = run("render", "--spec", str(copy))
         assert result.exit_code == 0, (example, result.output)
+    assert (workdir / "renders").is_dir()
 
 
 # ------------------------------------------------------------------ explainer
@@ -415,6 +419,22 @@ def test_real_mp4_webm_png_gif(tiny, workdir):
         assert image.info["loop"] == 0
         durations = [frame.info["duration"] for frame in ImageSequence.Iterator(image)]
     assert len(durations) == 10 and sum(durations) == 1000  # the dot moves every frame
+
+
+def test_progress_is_one_line_per_finished_clip_in_a_log_and_nothing_when_quiet(tiny, workdir):
+    spec = 'size = "64x36"\nfps = 10\n[[scene]]\nscene = "tiny"\n[[scene]]\nscene = "other"\nformat = "gif"\n'
+    write(workdir / "two.toml", spec)
+    result = run("render", "--spec", "two.toml")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert [re.sub(r"in \d+\.\d s$", "in T s", line) for line in lines] == [
+        "[1/2] tiny: 14 frames in T s", "[2/2] other: 14 frames in T s",
+    ], result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == [
+        "renders/tiny.mp4", "renders/other.gif", "renders/other.alt.txt",
+    ]
+    quiet = run("render", "--spec", "two.toml", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 
 @pytest.mark.slow

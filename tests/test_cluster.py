@@ -125,3 +125,26 @@ def test_ctrl_c_cancels_every_piece_on_the_cluster(tmp_path, client, monkeypatch
     while any(client.processing().values()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(client.processing().values())
+
+
+@pytest.mark.slow
+def test_the_command_line_renders_on_the_cluster_as_it_does_here(tmp_path, client, monkeypatch):
+    from click.testing import CliRunner
+
+    from scenes.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    common = ["render", "superposition", "--size", "96x54", "--fps", "3", "--subtitles", "--quiet"]
+    remote = CliRunner().invoke(main, [*common, "-o", "remote.mp4", "--scheduler", client.scheduler.address])
+    assert remote.exit_code == 0, remote.output
+    local = CliRunner().invoke(main, [*common, "-o", "local.mp4"])
+    assert local.exit_code == 0, local.output
+    assert (tmp_path / "remote.srt").read_text() == (tmp_path / "local.srt").read_text()
+    assert frame_count(tmp_path / "remote.mp4") == frame_count(tmp_path / "local.mp4") > 0
+
+
+def frame_count(path):
+    import av
+
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))

@@ -143,6 +143,8 @@ def render_piece(job: Job, chunk: Chunk, workdir: str | Path, report: FrameRepor
     ``report`` counts the frames drawn (progress). The last picture comes
     back only from a job's last chunk, and only when the job makes a still.
     """
+    if report is not None:
+        report.start()
     seed_randomness(job.seed)
     scene = import_scene(job.scene)
     theme = job.theme if job.captions else replace(get_theme(job.theme), captions=False)

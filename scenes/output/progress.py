@@ -1,8 +1,8 @@
 """One progress display for every command: a bar over the frames of all clips, or a line per clip.
 
 On a terminal, one line is redrawn in place: a bar over the frames of all the
-clips being rendered, the frames drawn, the clip (or clips) being drawn and the
-time left. Elsewhere (a log, a pipe, CI) it prints one plain line per finished
+clips being rendered, the frames drawn, the time left and the clip (or clips)
+being drawn. Elsewhere (a log, a pipe, CI) it prints one plain line per finished
 clip with its frames and seconds. ``quiet`` prints nothing.
 
 How many frames a clip has is known before it is drawn only if the caller
@@ -183,7 +183,7 @@ class Progress:
         return (total - drawn) * elapsed / drawn if elapsed > 0 else None
 
     def line(self, width: int = 80) -> str:
-        """The terminal line: bar, frames, clips done, the clip(s) being drawn, time left."""
+        """The terminal line: bar, frames, clips done, time left, the clip(s) being drawn."""
         drawn, total, exact = self.totals()
         done = sum(c.finished is not None for c in self.clips)
         share = drawn / total if total else 1.0
@@ -196,10 +196,10 @@ class Progress:
             f"{drawn}/{'' if exact else '~'}{total} frames",
             f"{done}/{len(self.clips)} clips",
         ]
-        if running:
-            parts.append(", ".join(running))
         parts.append(f"ETA {_clock_text(left)}" if left is not None and done < len(self.clips)
                      else f"{_clock_text(self.clock() - self.began)}")
+        if running:  # last: a narrow terminal cuts these names rather than the time
+            parts.append(", ".join(running))
         text = "  ".join(parts)
         return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -259,6 +259,11 @@ class FrameReporter:
         self._pending += repeat
         if time.monotonic() - self._sent_at >= self.every:
             self.flush()
+
+    def start(self) -> None:
+        """Say that the clip has begun (so its time counts from now, not from its first report)."""
+        self.queue.put((self.clip, 0))
+        self._sent_at = time.monotonic()
 
     def flush(self) -> None:
         """Send the frames counted since the last report."""
