@@ -51,6 +51,22 @@ def _crossings(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
     return horizontal, vertical
 
 
+def _segment_table() -> np.ndarray:
+    """``table[case, centre_above]``: a cell's (up to two) segments as pairs of edge indices b, r, t, l (-1: none)."""
+    table = np.full((16, 2, 2, 2), -1)
+    index = {name: k for k, name in enumerate("brtl")}
+    for case, segments in _SEGMENTS.items():
+        for centre in (0, 1):
+            table[case, centre, :len(segments)] = [[index[a], index[b]] for a, b in segments]
+    for case, (joined, apart) in _SADDLES.items():
+        for centre, segments in ((1, joined), (0, apart)):
+            table[case, centre] = [[index[a], index[b]] for a, b in segments]
+    return table
+
+
+_TABLE = _segment_table()
+
+
 def contour_lines(values: np.ndarray, level: float = 0.5) -> list[np.ndarray]:
     """Polylines where ``values`` (rows x cols, row 0 at the bottom) crosses ``level``.
 
@@ -63,26 +79,21 @@ def contour_lines(values: np.ndarray, level: float = 0.5) -> list[np.ndarray]:
     rows, cols = values.shape
     above = values > level
     case = (above[:-1, :-1] * 1 + above[:-1, 1:] * 2 + above[1:, 1:] * 4 + above[1:, :-1] * 8)
-    horizontal, vertical = _crossings(values, level)
-    # Every edge gets one id: horizontal edges first, then vertical ones.
-    vertical_start = rows * (cols - 1)
-    edge_ids = {
-        "b": lambda j, i: j * (cols - 1) + i,
-        "t": lambda j, i: (j + 1) * (cols - 1) + i,
-        "l": lambda j, i: vertical_start + j * cols + i,
-        "r": lambda j, i: vertical_start + j * cols + i + 1,
-    }
-    centre_above = (values[:-1, :-1] + values[:-1, 1:] + values[1:, 1:] + values[1:, :-1]) / 4 > level
-    pairs = []
-    for kind, segments in _SEGMENTS.items():
-        j, i = np.nonzero(case == kind)
-        pairs += [np.column_stack([edge_ids[a](j, i), edge_ids[b](j, i)]) for a, b in segments]
-    for kind, (joined, apart) in _SADDLES.items():
-        for segments, where in ((joined, centre_above), (apart, ~centre_above)):
-            j, i = np.nonzero((case == kind) & where)
-            pairs += [np.column_stack([edge_ids[a](j, i), edge_ids[b](j, i)]) for a, b in segments]
-    links = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=int)
-    points = np.concatenate([horizontal.reshape(-1, 2), vertical.reshape(-1, 2)])
+    # Only the cells the level crosses (a few hundred of ten thousand) are looked at.
+    j, i = np.nonzero((case != 0) & (case != 15))
+    if not len(j):
+        return []
+    corners = values[j, i] + values[j, i + 1] + values[j + 1, i + 1] + values[j + 1, i]
+    kinds = _TABLE[case[j, i], (corners / 4 > level).astype(int)].reshape(-1, 2)
+    # Every edge gets one id: horizontal edges first, then vertical ones; per cell b, r, t, l.
+    bottom = j * (cols - 1) + i
+    vertical = rows * (cols - 1) + j * cols + i
+    ids = np.column_stack([bottom, vertical + 1, bottom + cols - 1, vertical])
+    ids = np.repeat(ids, 2, axis=0)
+    real = kinds[:, 0] >= 0
+    links = np.take_along_axis(ids[real], kinds[real], axis=1)
+    horizontal, vertical_points = _crossings(values, level)
+    points = np.concatenate([horizontal.reshape(-1, 2), vertical_points.reshape(-1, 2)])
     return [points[chain] for chain in _chain(links)]
 
 
@@ -91,26 +102,28 @@ def _chain(links: np.ndarray) -> list[list[int]]:
 
     An edge belongs to at most two cells, so every id has at most two segments: chains
     start at ids with one segment (they end on the border), and what is left are loops.
+    Segment ``s`` has ends ``2s`` and ``2s + 1``; ``partner`` is the other segment's end on
+    the same edge, or -1.
     """
-    touching: dict[int, list[int]] = {}
-    for index, (a, b) in enumerate(links.tolist()):
-        touching.setdefault(a, []).append(index)
-        touching.setdefault(b, []).append(index)
-    used = np.zeros(len(links), dtype=bool)
-    ends = [edge for edge, segments in touching.items() if len(segments) == 1]
+    ends = links.reshape(-1)
+    order = np.argsort(ends, kind="stable")
+    same = ends[order[1:]] == ends[order[:-1]]
+    partner = np.full(len(ends), -1)
+    partner[order[:-1][same]] = order[1:][same]
+    partner[order[1:][same]] = order[:-1][same]
+    ids, partner = ends.tolist(), partner.tolist()
+    used = [False] * len(links)
     chains = []
-    for start in ends + list(touching):
-        if all(used[s] for s in touching[start]):
+    starts = [end for end in range(len(ends)) if partner[end] < 0] + list(range(0, len(ends), 2))
+    for end in starts:
+        if used[end // 2]:
             continue
-        chain, edge = [start], start
-        while True:
-            free = [s for s in touching[edge] if not used[s]]
-            if not free:
-                break
-            used[free[0]] = True
-            a, b = links[free[0]]
-            edge = int(b if a == edge else a)
-            chain.append(edge)
+        chain = [ids[end]]
+        while end >= 0 and not used[end // 2]:
+            used[end // 2] = True
+            end ^= 1
+            chain.append(ids[end])
+            end = partner[end]
         chains.append(chain)
     return chains
 

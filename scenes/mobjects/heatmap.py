@@ -94,6 +94,7 @@ class Heatmap(AbstractImageMobject):
     Attributes
     ----------
     blocks : ``(rows, cols, 4)`` ``uint8`` RGBA of the blocks, top row first.
+    levels : ``(rows, cols)`` colour level of each block, 0 (class 0) to 511 (class 1).
 
     Examples
     --------
@@ -116,7 +117,7 @@ class Heatmap(AbstractImageMobject):
         self._across = (np.arange(self.cols) + 0.5) / self.cols
         self._up = 1.0 - (np.arange(self.rows) + 0.5) / self.rows
         self._weights: dict[tuple[int, int], tuple] = {}
-        self.values = np.full((self.rows, self.cols), 0.5)
+        self.levels = np.full((self.rows, self.cols), _LEVELS // 2, dtype=np.intp)
         self._table: tuple[np.ndarray, np.ndarray] | None = None
         self._overlay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._paint()
@@ -168,6 +169,10 @@ class Heatmap(AbstractImageMobject):
         grid = np.asarray(grid, dtype=float)
         if grid.ndim != 2 or min(grid.shape) < 2:
             raise ValueError(f"a heatmap needs a 2-D grid of at least 2x2 values, got shape {grid.shape}")
+        if grid.shape[0] <= self.rows and grid.shape[1] <= self.cols:
+            # Enlarging, Pillow's bilinear filter samples just so (in float32), in C.
+            image = Image.fromarray(grid[::-1].astype(np.float32), mode="F")
+            return np.array(image.resize((self.cols, self.rows), Image.Resampling.BILINEAR))
         if grid.shape not in self._weights:
             self._weights[grid.shape] = (
                 _interpolation(self._up, grid.shape[0]), _interpolation(self._across, grid.shape[1]),
@@ -180,7 +185,10 @@ class Heatmap(AbstractImageMobject):
         """Show ``grid``: ``low`` in the class-0 colour, ``high`` in the class-1 colour."""
         if not high > low:
             raise ValueError(f"high must be above low, got {low} and {high}")
-        self.values = (self.upsample(grid) - low) / (high - low)
+        # Interpolation is linear: scaling the samples to colour levels first scales far
+        # fewer values than scaling the blocks after.
+        levels = self.upsample((np.asarray(grid, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5)
+        self.levels = np.clip(levels, 0, _LEVELS - 1, out=levels).astype(np.intp)
         self._paint()
         return self
 
@@ -209,7 +217,7 @@ class Heatmap(AbstractImageMobject):
             colors = class_colors(np.linspace(0.0, 1.0, _LEVELS), self.theme, self.strength * self.opacity)
             self._table = colors, _rgba_words(colors)
         colors, words = self._table
-        levels = np.clip(self.values * (_LEVELS - 1) + 0.5, 0, _LEVELS - 1).astype(np.intp)
+        levels = self.levels
         blocks = words[levels]
         if self._overlay is not None:
             covered, alpha, premultiplied = self._overlay
