@@ -223,6 +223,72 @@ def test_xor_learns_and_the_heatmap_shows_each_class_colour_around_its_points(th
     assert checked == 10
 
 
+class _RecordedBoundary(DecisionBoundary):
+    """The boundary scene noting, at each replay step it shows, the number of the next video frame."""
+
+    def construct(self):
+        self.shown, self.written = [], 0
+        writer = self.renderer.file_writer
+        write = writer.write_frame
+
+        def counting(pixels, *args, **kwargs):
+            self.written += kwargs.get("repeat", 1)
+            write(pixels, *args, **kwargs)
+
+        writer.write_frame = counting
+        super().construct()
+
+    def _show(self, index):
+        super()._show(index)
+        self.shown.append((self.written, index))
+
+
+def _field_error(frame, scene, index, width, height):
+    """Colour distances between the frame and netcore's field at trace step ``index``.
+
+    One per grid sample (every 7th) clear of the points and of the 0.5 line, for the
+    plane; then one per sample for each first-layer thumbnail, inside its border.
+    """
+    values = netcore.plane_values(scene.trace.network_at(index), scene.x1, scene.x2)
+    theme = scene.theme
+    points = scene.plane.c2p(scene.trace.x_train)
+    plane, tiles = [], []
+    for j in range(3, len(scene.x2), 7):
+        for i in range(3, len(scene.x1), 7):
+            where = scene.plane.c2p(np.array([scene.x1[i], scene.x2[j]]))
+            value = values.output[j, i]
+            if abs(value - 0.5) > 0.15 and np.linalg.norm(points - where, axis=1).min() > 0.25:
+                expected = class_colors(np.array([value]), theme, 0.6)[0] * 255
+                plane.append(np.linalg.norm(pixel(frame, where, width, height) - expected))
+            if 20 <= i <= 80 and 20 <= j <= 80:
+                for neuron, tile in enumerate(scene.thumbnails):
+                    low, high = (-1.0, 1.0) if scene.trace.activation == "tanh" else (0.0, 1.0)
+                    level = (values.hidden[neuron][j, i] - low) / (high - low)
+                    expected = class_colors(np.array([level]), theme, 1.0)[0] * 255
+                    tiles.append(np.linalg.norm(pixel(frame, tile.c2p(np.array([scene.x1[i], scene.x2[j]])),
+                                                      width, height) - expected))
+    return np.array(plane), np.array(tiles)
+
+
+def test_every_replay_frame_shows_netcores_field_for_its_step():
+    width, height = 480, 270
+    scenes = []
+    frames = render_frames(_RecordedBoundary, DecisionBoundaryOptions(duration=2.0), width=width, height=height,
+                           fps=4, scene_out=scenes)
+    scene = scenes[0]
+    replay = [(frame, index) for frame, index in scene.shown if 0 < index < len(scene.trace) - 1]
+    assert len(replay) >= 5
+    for frame, index in replay[len(replay) // 2:len(replay) // 2 + 2]:  # two frames in the middle
+        plane, tiles = _field_error(frames[frame], scene, index, width, height)
+        assert len(plane) > 20 and len(tiles) > 8 * 10
+        # Tight enough that the field of the step before (a frame late) fails on the plane.
+        assert np.median(plane) < 3 and np.percentile(plane, 95) < 8
+        assert np.median(tiles) < 6 and np.percentile(tiles, 95) < 30
+        # The same pixels against the untrained network's field: far off.
+        stale, stale_tiles = _field_error(frames[frame], scene, 0, width, height)
+        assert np.median(stale) > 20 and np.median(stale_tiles) > 20
+
+
 def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():
     frames, scene = _boundary(data="spiral", layers=(2, 2, 1), steps=150)
     accuracy = scene.trace.accuracy[-1]

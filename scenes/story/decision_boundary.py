@@ -309,6 +309,9 @@ class DecisionBoundary(NetreelScene):
         self.plane.contour.set_stroke(opacity=0)
         self.play(FadeIn(panels), self.plane.heatmap.appear(field=False), self.caption.say(_INTRO),
                   run_time=_APPEAR_SECONDS)
+        # Manim redraws what changes and everything drawn after it: what changes goes last
+        # (nothing overlaps it but the borders' inner halves, covered as during training).
+        self.bring_to_front(*heatmaps, self.plane.contour)
         self.play(*(heatmap.appear(overlay=False) for heatmap in heatmaps),
                   self.plane.contour.animate.set_stroke(opacity=1), run_time=_START_SECONDS)
 
@@ -322,6 +325,7 @@ class DecisionBoundary(NetreelScene):
         known = netcore.DATASET_LAYERS.get("" if self.options.trace else self.options.data, ())
         self.succeeded, text = verdict(accuracy, self.trace.layer_sizes, known)
         color = self.theme.accent if self.succeeded else self.theme.error
+        self.bring_to_front(self.caption.line, self.accuracy_value, self.percent)
         self.play(
             self.caption.say(text),
             self.accuracy_value.animate.set_color(color), self.percent.animate.set_color(color),
