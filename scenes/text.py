@@ -33,7 +33,7 @@ from .theme import FONT, MONO_FONT, Theme
 
 __all__ = [
     "number_text", "label", "markup", "number", "Caption", "Cue", "scene_cues", "two_lines",
-    "FRAME_MARGIN", "fit_width",
+    "FRAME_MARGIN", "fit_width", "DIGIT_GAP",
 ]
 
 #: Scene units kept free along every edge of the frame.
@@ -41,7 +41,7 @@ FRAME_MARGIN = 0.35
 
 #: Gap between a number's glyphs per font unit: DejaVu's own spacing. Text crops each
 #: glyph to its ink, so Manim's default (0.001) glued "1.5" into "15" at 480p.
-_DIGIT_GAP = 0.0024
+DIGIT_GAP = 0.0024
 
 
 def _light(text: Text) -> Text:
@@ -103,7 +103,7 @@ def number(
         num_decimal_places=decimals,
         include_sign=signed,
         mob_class=number_text,
-        digit_buff_per_font_unit=_DIGIT_GAP,
+        digit_buff_per_font_unit=DIGIT_GAP,
         font_size=size,
         color=color,
     )

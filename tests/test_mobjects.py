@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 from manim import (
+    LEFT,
+    RIGHT,
+    UP,
     AnimationGroup,
     DashedVMobject,
     Dot,
@@ -11,6 +14,7 @@ from manim import (
     Scene,
     Text,
     ValueTracker,
+    VGroup,
     config,
     linear,
     smooth,
@@ -23,7 +27,8 @@ from scenes.mobjects.function_plot import FunctionPlot
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram, edge_width
 from scenes.mobjects.neuron_diagram import NeuronDiagram
-from scenes.mobjects.readouts import Readout
+from scenes.mobjects.flat import flatten
+from scenes.mobjects.readouts import GlyphNumber, Readout
 from scenes.mobjects.replay import play_frames, sweep
 from scenes.text import FRAME_MARGIN, Caption, label, number
 from scenes.theme import THEMES
@@ -340,3 +345,53 @@ def test_caption_fits_and_swaps_lines():
     assert line.width <= config.frame_width - 2 * FRAME_MARGIN
     assert line.get_bottom()[1] >= -config.frame_height / 2 + FRAME_MARGIN - 1e-6
     assert "\n" in line.original_text
+
+
+# ---------------------------------------------------------------- cached glyphs
+
+
+def number_points(mobject) -> np.ndarray:
+    return np.concatenate([part.points for part in mobject.family_members_with_points()])
+
+
+@pytest.mark.parametrize("first, then, decimals, size", [
+    (-0.12549, 0.3891, 3, 19), (1.5, -4.65, 2, 24), (12345.678, -38271.6, 1, 22), (-0.0001, 0.0, 2, 20),
+])
+def test_glyph_number_draws_what_a_decimal_number_draws(first, then, decimals, size):
+    reference, glyphs = number(first, THEME.text, decimals, size), GlyphNumber(first, THEME.text, decimals, size)
+    for value in (first, then):
+        reference.set_value(value)
+        glyphs.set_value(value)
+        assert glyphs.text == reference._get_num_string(value)
+        glyphs.move_to(reference, aligned_edge=LEFT)
+        np.testing.assert_allclose(glyphs.points, number_points(reference), atol=1e-9)
+        assert glyphs.get_value() == value
+
+
+def test_glyph_number_keeps_its_left_edge_and_style():
+    value = GlyphNumber(1.25, THEME.positive, 2, 24).shift(2 * RIGHT + UP)
+    left = value.get_left()
+    value.set_color(THEME.negative).set_value(-10.5)
+    np.testing.assert_allclose(value.get_left(), left, atol=1e-9)
+    assert value.get_fill_color() == color(THEME.negative) and value.text == "-10.50"
+
+
+def test_flatten_draws_the_same_outlines_as_one_path():
+    text = label("loss 10", THEME.muted, 22).shift(LEFT)
+    flat = flatten(text)
+    assert flat.submobjects == [] and flat.text == text.text and flat.original_text == "loss 10"
+    np.testing.assert_allclose(flat.points, number_points(text))
+    np.testing.assert_allclose(flat.get_center(), text.get_center())
+    assert flat.get_fill_color() == color(THEME.muted) and flat.get_stroke_width() == 0
+    with pytest.raises(ValueError, match="one style"):
+        flatten(VGroup(label("a", THEME.muted), label("b", THEME.text)))
+
+
+def test_texts_are_built_once_and_handed_out_as_copies():
+    first, second = label("once", THEME.text, 23), label("once", THEME.text, 23)
+    assert first is not second
+    np.testing.assert_array_equal(number_points(first), number_points(second))
+    first.shift(UP).set_color(THEME.error)
+    assert second.get_fill_color() == color(THEME.text)
+    assert np.abs(label("once", THEME.text, 23).get_center() - second.get_center()).max() < 1e-12
+    assert label("once", THEME.text, 24).height > second.height  # another size is another text

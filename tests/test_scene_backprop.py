@@ -145,8 +145,9 @@ def test_every_layout_named_in_the_help_validates():
 
 
 def on_screen(value, decimals=DECIMALS) -> str:
-    """What a ValueLabel shows."""
-    return shown(value.number.get_value(), decimals)
+    """What a ValueLabel shows: the digits its glyphs draw (tests/test_mobjects.py checks
+    that a GlyphNumber draws its text as a DecimalNumber would)."""
+    return shown(float(value.number.text.replace(",", "")), decimals)
 
 
 def assert_diagram_shows(diagram, n, params):

@@ -40,6 +40,9 @@ class Panel:
     loss_points: np.ndarray  # the loss chart's curve
     step: str
     loss: str
+    step_glyphs: np.ndarray  # what the step counter draws
+    output: np.ndarray  # the output curve's points
+    shares: dict  # neuron j -> its share's curve points
 
 
 class Recorded(UniversalApproximation):
@@ -57,8 +60,10 @@ class Recorded(UniversalApproximation):
         super().update_to_time(t)
         if self.replaying:
             edges = {key: (edge.get_stroke_color(), edge.get_stroke_width()) for key, edge in self.diagram.edges.items()}
+            shares = {j: self.plot.curve(f"neuron{j}").points.copy() for j in self.drawn}
             self.panels.append(Panel(edges, self.loss_chart.curve.points.copy(),
-                                     self.step_value.text, self.loss_value.text))
+                                     self.step_value.text, self.loss_value.text, self.step_value.glyphs.points.copy(),
+                                     self.plot.curve("output").points.copy(), shares))
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +131,41 @@ def test_side_panel_follows_the_trace_during_the_replay(default_render):
         region = np.s_[int(y0):int(np.ceil(y1)) + 1, int(x0):int(np.ceil(x1)) + 1, :3]
         assert np.abs(first[region].astype(int) - last[region]).sum() > 0, f"{type(part).__name__} does not move"
     assert scene.step_value.text == f"{int(trace.steps[-1]):,}"  # the replay ends on the last frame
+
+
+def to_data(plot, points: np.ndarray) -> np.ndarray:
+    """Data coordinates of scene points on ``plot`` (its axes are linear)."""
+    origin, x_unit, y_unit = plot.c2p(0, 0), plot.c2p(1, 0) - plot.c2p(0, 0), plot.c2p(0, 1) - plot.c2p(0, 0)
+    return np.linalg.lstsq(np.stack([x_unit, y_unit], axis=1), (points - origin).T, rcond=None)[0].T
+
+
+def test_replay_frames_show_netcores_numbers_for_their_step(default_render):
+    """Nothing cached goes stale: at every replay frame the curves are the network of the
+    step the counter shows, recomputed here from its weights, and the counter draws that step."""
+    _, scene = default_render
+    trace, plot = scene.trace, scene.plot
+    low, high = plot.y_range[:2]
+    assert len({panel.step for panel in scene.panels}) > 3
+    for panel in scene.panels:
+        k = shown_index(trace, panel)
+        network = trace.network_at(k)
+        (W1, b1), (W2, b2) = network.params
+        hidden = 1 / (1 + np.exp(-(trace.grid[:, None] * W1[0] + b1)))
+        output = (hidden @ W2 + b2)[:, 0]
+        np.testing.assert_allclose(network.predict(trace.grid[:, None])[:, 0], output, atol=1e-9)
+        anchors = np.vstack([panel.output[0::4], panel.output[-1:]])
+        np.testing.assert_allclose(anchors, [plot.c2p(x, y) for x, y in zip(trace.grid, np.clip(output, low, high))],
+                                   atol=1e-9)
+        for j, points in panel.shares.items():
+            x, y = to_data(plot, points[np.r_[0:len(points):4, 3:len(points):4]]).T
+            share = W2[j, 0] * hidden[:, j]
+            inside = (share >= low) & (share <= high)
+            assert len(points) > 0 or not inside.any()
+            np.testing.assert_allclose(y, np.interp(x, trace.grid, share), atol=1e-6)
+            assert y.min() >= low - 1e-9 and y.max() <= high + 1e-9
+        expected = Readout(scene.theme.text, 24, f"{int(trace.steps[-1]):,}").set_data(panel.step)
+        expected.shift(scene.step_value.anchor.get_center() - expected.anchor.get_center())
+        np.testing.assert_allclose(panel.step_glyphs, expected.glyphs.points, atol=1e-9)
 
 
 def test_frame_count_follows_duration_not_steps():

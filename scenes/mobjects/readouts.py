@@ -1,15 +1,21 @@
-"""Readouts: numbers that tick every frame without building new mobjects."""
+"""Readouts: numbers that tick every frame without building new mobjects.
+
+:class:`Readout` writes digits in the monospaced font; :class:`GlyphNumber` looks
+exactly like netreel's ``DecimalNumber`` (:func:`scenes.text.number`). Both draw one
+path from glyph outlines built once per process.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 import numpy as np
-from manim import RIGHT, Text, VectorizedPoint, VGroup, VMobject
+from manim import LEFT, RIGHT, Text, VectorizedPoint, VGroup, VMobject
 
+from ..text import DIGIT_GAP, number_text
 from ..theme import MONO_FONT
 
-__all__ = ["Readout"]
+__all__ = ["Readout", "GlyphNumber"]
 
 
 class Readout(VGroup):
@@ -81,3 +87,101 @@ def _alphabet(alphabet: str, size: float) -> tuple[np.ndarray, np.ndarray, dict[
     origin = glyphs[0].get_center()
     shapes = {c: g.points - origin - i * advance for i, (c, g) in enumerate(zip(alphabet, glyphs))}
     return origin, advance, shapes
+
+
+class GlyphNumber(VMobject):
+    """A number drawn like :func:`scenes.text.number` (a ``DecimalNumber``), as one path.
+
+    ``DecimalNumber.set_value`` copies a cached ``Text`` per character and lays them out
+    again (~15 ms); :meth:`set_value` places cached outlines by the same rules (glyphs
+    side by side on one baseline, a minus sign at mid-digit height) in a few numpy
+    operations, and the camera draws one path. Like ``DecimalNumber`` it keeps its left
+    edge where it was.
+
+    Parameters
+    ----------
+    value : the number shown first.
+    color : fill colour.
+    decimals : decimal places shown.
+    size : font size.
+    kwargs : passed on to ``VMobject``.
+
+    Attributes
+    ----------
+    text : the characters shown, e.g. ``"-0.125"``.
+
+    Examples
+    --------
+    >>> GlyphNumber(-0.12549, "#ffffff", 3).text
+    '-0.125'
+    """
+
+    def __init__(self, value: float, color: str, decimals: int = 2, size: float = 24, **kwargs) -> None:
+        super().__init__(stroke_width=0, fill_color=color, fill_opacity=1, **kwargs)
+        self.decimals, self.size = decimals, float(size)
+        self.text = ""
+        self.set_value(value)
+
+    def get_value(self) -> float:
+        """The number shown (as given, before rounding)."""
+        return self.value
+
+    def set_value(self, value: float) -> GlyphNumber:
+        """Show ``value``, its left edge staying put."""
+        self.value = float(value)
+        text = f"{self.value:,.{self.decimals}f}"
+        if text.startswith("-") and round(self.value, self.decimals) == 0:
+            text = text[1:]  # as DecimalNumber writes a negative that rounds to zero
+        if text != self.text:
+            left = self.get_left() if self.text else None
+            self.text = text
+            self.set_points(_number_layout(text, self.size))
+            if left is not None:
+                self.move_to(left, aligned_edge=LEFT)
+        return self
+
+
+def _box(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Manim bounds a VMobject by its anchors (every first and last point of a curve), not its handles.
+    anchors = np.concatenate([points[0::4], points[3::4]])
+    return anchors.min(axis=0), anchors.max(axis=0)
+
+
+@lru_cache(maxsize=4096)
+def _number_layout(text: str, size: float) -> np.ndarray:
+    """Outline points of ``text`` laid out as ``DecimalNumber`` does, centred on the origin.
+
+    Callers must not change the array (it is shared; ``set_points`` copies it).
+    """
+    glyphs = [_digit_glyph(c, size) for c in text]
+    placed, previous = [], None
+    for glyph in glyphs:
+        low, high = _box(glyph)
+        if previous is not None:  # next_to(previous, RIGHT, buff, aligned_edge=DOWN)
+            prev_low, prev_high = _box(previous)
+            glyph = glyph + [prev_high[0] + DIGIT_GAP * size - low[0], prev_low[1] - low[1], 0]
+        placed.append(glyph)
+        previous = glyph
+    for i, c in enumerate(text):
+        low, high = _box(placed[i])
+        if c == "-" and i + 1 < len(text):  # top at the next digit's mid-height
+            next_low, next_high = _box(placed[i + 1])
+            placed[i] = placed[i] + [0, next_high[1] - high[1] - (next_high[1] - next_low[1]) / 2, 0]
+        elif c == ",":
+            placed[i] = placed[i] + [0, -(high[1] - low[1]) / 2, 0]
+    points = np.concatenate(placed)
+    low, high = _box(points)
+    return points - (low + high) / 2
+
+
+@lru_cache(maxsize=None)
+def _digit_glyph(character: str, size: float) -> np.ndarray:
+    """The outline of one character of a number at ``size``, as DecimalNumber scales its cached glyph."""
+    glyph = _digit_text(character).copy()
+    glyph.font_size = size
+    return np.concatenate([part.points for part in glyph.family_members_with_points()])
+
+
+@lru_cache(maxsize=None)
+def _digit_text(character: str) -> Text:
+    return number_text(character)

@@ -250,6 +250,9 @@ class UniversalApproximation(NetreelScene):
         # Honest: the success colour and the closing claim only for a fit that traces its target.
         self.fit_score = netcore.explained_variance(self.trace.outputs[-1], self.trace.target)
         self.succeeded = self.fit_score >= netcore.GOOD_FIT
+        # Manim redraws every frame whatever lies above the first thing a play changes; the
+        # caption and the loss overlap nothing, so on top they leave the fit a still.
+        self.bring_to_front(self.caption.line, self.loss_value)
         self.play(
             self.caption.say(_OUTRO if self.succeeded else _missed(self.fit_score, self.trace)),
             self.loss_value.animate.set_color(self.theme.accent if self.succeeded else self.theme.error),

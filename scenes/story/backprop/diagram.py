@@ -30,19 +30,22 @@ from manim import (
     Rectangle,
     ShowPassingFlash,
     UpdateFromAlphaFunc,
+    VectorizedPoint,
     VGroup,
     linear,
 )
 
 from netcore import Network
+from scenes.mobjects.flat import flatten
 from scenes.mobjects.network_diagram import NetworkDiagram
+from scenes.mobjects.readouts import GlyphNumber
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
     BackpropNumbers,
     input_name,
 )
-from scenes.text import markup, number
+from scenes.text import markup
 from scenes.theme import Theme
 
 __all__ = ["BackpropDiagram", "ValueLabel", "Frame", "indicate", "VALUE_SIZE", "TAG_SIZE"]
@@ -84,13 +87,16 @@ class ValueLabel(VGroup):
     ) -> None:
         super().__init__(**kwargs)
         self.decimals, self.signs = decimals, signs
-        self.number = number(value, color, decimals, size)
-        wide = number(-8.0, color, decimals, size)
+        # Drawn from cached glyphs, exactly as a DecimalNumber: ticking one is cheap.
+        self.number = GlyphNumber(value, color, decimals, size)
+        wide = GlyphNumber(-8.0, color, decimals, size)
         if prefix:
-            # Pango sets the "0" on the prefix's baseline; the number takes its place.
+            # Pango sets the "0" on the prefix's baseline; the number takes its place
+            # (its lower-left corner is all that is kept of it).
             line = markup(f"{prefix} 0", color, size)
-            self.prefix, self.anchor = VGroup(*line[:-1]), line[-1].set_opacity(0)
-            body = VGroup(self.prefix, wide.next_to(self.anchor.get_left(), RIGHT, buff=0))
+            zero = line[-1]
+            self.prefix, self.anchor = flatten(VGroup(*line[:-1])), VectorizedPoint(zero.get_corner(DOWN + LEFT))
+            body = VGroup(self.prefix, wide.next_to(zero.get_left(), RIGHT, buff=0))
         else:
             self.prefix, self.anchor = VGroup(), VGroup()
             body = wide

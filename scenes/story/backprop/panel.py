@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Line, MarkupText, Mobject, VGroup, config
 
+from scenes.mobjects.flat import flatten
 from scenes.story.backprop.numbers import (
     DECIMALS,
     LOSS_DECIMALS,
@@ -108,9 +109,11 @@ class FormulaPanel(VGroup):
     ) -> None:
         super().__init__(**kwargs)
         self.theme = theme
-        self.add(label(heading, theme.accent, HEADING_SIZE, weight="BOLD"))
-        self.add(*(markup(row, theme.text, PANEL_SIZE) if isinstance(row, str) else row for row in rows))
-        self.lines = [row.original_text for row in self[1:] if isinstance(row, MarkupText)]
+        rows = [markup(row, theme.text, PANEL_SIZE) if isinstance(row, str) else row for row in rows]
+        self.lines = [row.original_text for row in rows if isinstance(row, MarkupText)]
+        # Text rows are drawn as one path each (they never change): far fewer mobjects to fade.
+        self.add(flatten(label(heading, theme.accent, HEADING_SIZE, weight="BOLD")))
+        self.add(*(flatten(row) if isinstance(row, MarkupText) else row for row in rows))
         if width is None:
             width = config.frame_width / 2 - FRAME_MARGIN - corner[0]
         indents = [INDENT if _continues(row) else 0.0 for row in self]
