@@ -1,14 +1,10 @@
 """A heatmap of values on a grid over the plane: one raster mobject, recoloured in place.
 
-The field is an image the camera copies straight into the frame: :meth:`Heatmap.set_data`
-upsamples a grid bilinearly to the heatmap's blocks and colours them through a table, a
-few numpy operations per frame, so a training replay can call it every frame.
-
-Manim 0.22's Cairo camera draws an ``ImageMobject`` through PIL into a frame-sized image
-it then composites, which Pillow 13 refuses ("Invalid mode for data type") and which
-would cost a whole frame per image anyway. So this module hooks
-``Camera.display_image_mobject`` for heatmaps only (every other image goes to Manim's
-own code): a heatmap is opaque and only ever moved, so drawing it is one slice copy.
+The field is an image the camera copies straight into the frame (a
+:class:`~scenes.mobjects.self_drawn.SelfDrawn` mobject: opaque and only ever moved, so
+drawing it is one slice copy). :meth:`Heatmap.set_data` upsamples a grid bilinearly to the
+heatmap's blocks and colours them through a table, a few numpy operations per frame, so a
+training replay can call it every frame.
 
 Colours follow the plane's convention: values near ``low`` take ``theme.negative``
 (class 0, orange), values near ``high`` take ``theme.positive`` (class 1, blue), and
@@ -20,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 from manim import Animation, ManimColor, UpdateFromAlphaFunc, config
 from manim.camera.camera import Camera
-from manim.mobject.types.image_mobject import AbstractImageMobject
 from PIL import Image
 
 from ..theme import Theme
+from .self_drawn import SelfDrawn
 
 __all__ = ["Heatmap", "class_colors", "color_rgb", "block_pixels"]
 
@@ -75,7 +71,7 @@ def _rgba_words(rgb: np.ndarray) -> np.ndarray:
     return rgba.view(np.uint32)[..., 0]
 
 
-class Heatmap(AbstractImageMobject):
+class Heatmap(SelfDrawn):
     """Values on a ``(rows, cols)`` grid over a ``width`` x ``height`` box, drawn block by block.
 
     The box is cut into as many equal cells as the grid has samples, each sample at
@@ -112,7 +108,7 @@ class Heatmap(AbstractImageMobject):
         self.box_width, self.box_height = self.cols * step, self.rows * step
         self.blocks = np.zeros((self.rows, self.cols, 4), dtype=np.uint8)
         self.image = self.blocks
-        super().__init__(scale_to_resolution=0, **kwargs)
+        super().__init__(**kwargs)
         # Where each block's centre falls across the box: 0..1 left to right, bottom to top.
         self._across = (np.arange(self.cols) + 0.5) / self.cols
         self._up = 1.0 - (np.arange(self.rows) + 0.5) / self.rows
@@ -131,10 +127,6 @@ class Heatmap(AbstractImageMobject):
     def get_pixel_array(self) -> np.ndarray:
         """The image as the camera copies it: ``(rows * block, cols * block, 4)`` ``uint8`` RGBA."""
         return self.image
-
-    def interpolate_color(self, mobject1: Heatmap, mobject2: Heatmap, alpha: float) -> Heatmap:
-        """Nothing: a heatmap's colours change through :meth:`set_data` and :meth:`set_strength`."""
-        return self
 
     @property
     def step(self) -> float:
@@ -255,16 +247,3 @@ class Heatmap(AbstractImageMobject):
         if rows.start < rows.stop and columns.start < columns.stop:
             pixel_array[rows, columns] = image[rows.start - top:rows.stop - top, columns.start - left:columns.stop - left]
 
-
-_manim_display_image = Camera.display_image_mobject
-
-
-def _display_image(camera: Camera, image: AbstractImageMobject, pixel_array: np.ndarray) -> None:
-    """Heatmaps draw themselves (one copy); every other image goes to Manim."""
-    if isinstance(image, Heatmap):
-        image.draw(camera, pixel_array)
-    else:
-        _manim_display_image(camera, image, pixel_array)
-
-
-Camera.display_image_mobject = _display_image

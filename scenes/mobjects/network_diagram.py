@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cairo
 import numpy as np
 from manim import (
     DOWN,
@@ -27,16 +28,14 @@ from manim import (
 
 from ..text import markup, number
 from ..theme import Theme
+from .self_drawn import SelfDrawnPath
 
-__all__ = ["NetworkDiagram", "edge_width", "MIN_EDGE_WIDTH", "MAX_EDGE_WIDTH"]
+__all__ = ["NetworkDiagram", "EdgeStrokes", "edge_width", "MIN_EDGE_WIDTH", "MAX_EDGE_WIDTH"]
 
 MIN_EDGE_WIDTH = 0.75
 MAX_EDGE_WIDTH = 7.0
 #: |weight| at which an edge reaches ~76% of its widest (tanh(1)).
 WEIGHT_SCALE = 2.0
-_NEURON_STROKE = 3
-#: Scene units per unit of stroke width (Manim's Cairo camera).
-_STROKE_UNIT = 0.01
 
 
 def edge_width(weight: float | np.ndarray) -> float | np.ndarray:
@@ -66,20 +65,19 @@ class NetworkDiagram(VGroup):
     neuron_radius : largest circle radius (shrunk to fit tall layers).
     color_hidden : outline hidden neuron ``i`` in ``theme.neuron_color(i)``.
     labels : name the neurons: ``x``/``x1..xn`` on the inputs, ``y`` on the outputs.
-    bundled : draw the edges as filled paths, one per sign for the edges leaving each
-        neuron (or, into a single neuron, for all of a layer's): a few paths for the camera
-        instead of one per edge, for a diagram restyled every frame. Edges cross over one
-        another as they do drawn one by one, except where a path's edges fan out together.
-        The lines in ``edges`` keep their places and styles but are not drawn. Move such a
-        diagram, but do not scale it.
+    direct : draw the edges with one mobject that strokes them straight into the frame
+        (:class:`EdgeStrokes`: the same Cairo strokes, without Manim's work per mobject),
+        for a diagram restyled every frame. The lines in ``edges`` keep their places and
+        styles but are not drawn. Move such a diagram, but do not scale or rotate it.
     kwargs : passed on to ``VGroup``.
 
     Attributes
     ----------
     neurons : ``{(layer, i): Circle}`` of the drawn neurons (layer 0 is the inputs).
     edges : ``{(layer, i, j): Line}`` of the drawn weights ``W[layer][i, j]``.
+    neuron_group : the circles as one ``VGroup``, drawn over the edges.
     edge_group : what draws the edges, one ``VGroup`` (all that :meth:`set_data` changes without
-        activations): the lines, or with ``bundled`` their paths.
+        activations): the lines, or with ``direct`` one :class:`EdgeStrokes`.
     shown : for each layer, the indices of its drawn neurons.
     ellipses, neuron_labels, edge_labels : groups drawn over the edges and neurons.
 
@@ -116,7 +114,7 @@ class NetworkDiagram(VGroup):
         neuron_radius: float = 0.22,
         color_hidden: bool = False,
         labels: bool = False,
-        bundled: bool = False,
+        direct: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -143,69 +141,27 @@ class NetworkDiagram(VGroup):
         xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(self.layer_sizes))
         for layer, (x, shown, size) in enumerate(zip(xs, self.shown, self.layer_sizes)):
             self._place_layer(layer, x, shown, size, gap)
-        outside = self.radius + _NEURON_STROKE * _STROKE_UNIT / 2
         for layer, (W, _) in enumerate(network.params):
             for i in self.shown[layer]:
                 for j in self.shown[layer + 1]:
                     start, end = self.neurons[layer, i], self.neurons[layer + 1, j]
-                    # Ending where the circle's outline does, an edge never overlaps a circle: a scene
-                    # can redraw the edges every frame and leave the circles in its still background.
-                    self.edges[layer, i, j] = Line(start.get_center(), end.get_center(), buff=outside)
+                    self.edges[layer, i, j] = Line(start.get_center(), end.get_center(), buff=self.radius)
         self._edge_index = [np.array(key) for key in zip(*self.edges)] if self.edges else []
         self._edge_rgbas = np.array([ManimColor(theme.negative).to_rgba(), ManimColor(theme.positive).to_rgba()])
-        self.bundled = bundled
-        if bundled:
-            self._bundles = self._bundle_groups(theme)
-            self.edge_group = VGroup(*(path for _, *paths in self._bundles for path in paths))
-            self._ends = np.array([line.get_start_and_end() for line in self.edges.values()])
-            self._origin = self._first_neuron()
+        self.direct = direct
+        if direct:
+            self.edge_group = VGroup(EdgeStrokes([line.get_start_and_end() for line in self.edges.values()]))
+            self._moved = np.zeros(3)
         else:
             self.edge_group = VGroup(*self.edges.values())
-        self.add(self.edge_group, VGroup(*self.neurons.values()),
+        # edges first, so the circles hide their ends
+        self.neuron_group = VGroup(*self.neurons.values())
+        self.add(self.edge_group, self.neuron_group,
                  self.ellipses, self.neuron_labels, self.edge_labels)
         if labels:
             self._label_ends()
         self.params = network.params
         self.set_data(network.params)
-
-    def _first_neuron(self) -> np.ndarray:
-        return self.neurons[0, self.shown[0][0]].get_center()
-
-    def _draw_bundles(self, layers: np.ndarray, positive: np.ndarray, widths: np.ndarray) -> None:
-        """Each edge as the rectangle its stroke would cover, in its layer's and sign's path."""
-        moved = self._first_neuron() - self._origin
-        if np.any(moved):  # the diagram moved (its undrawn lines are not in its family): they follow
-            for line in self.edges.values():
-                line.shift(moved)
-            self._ends += moved
-            self._origin += moved
-        start, end = self._ends[:, 0], self._ends[:, 1]
-        along = end - start
-        normal = np.column_stack([-along[:, 1], along[:, 0], np.zeros(len(along))])
-        half = normal * (widths * _STROKE_UNIT / 2 / np.linalg.norm(along, axis=1))[:, None]
-        # Counter-clockwise, every one, so where rectangles of a path overlap they add up.
-        corners = np.stack([start - half, end - half, end + half, start + half, start - half], axis=1)
-        a, b = corners[:, :-1], corners[:, 1:]
-        sides = np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=2)
-        for members, negative_path, positive_path in self._bundles:
-            up = positive[members]
-            negative_path.set_points(sides[members[~up]].reshape(-1, 3))
-            positive_path.set_points(sides[members[up]].reshape(-1, 3))
-
-    def _bundle_groups(self, theme: Theme) -> list[tuple[np.ndarray, VMobject, VMobject]]:
-        """The edges' indices by group (in drawing order) and each group's paths for either sign.
-
-        Edges leaving one neuron cross none of each other, so grouping them keeps the
-        order in which edges of different groups cross; so do edges into a layer's one neuron.
-        """
-        groups: dict[tuple[int, int], list[int]] = {}
-        for index, (layer, i, _) in enumerate(self.edges):
-            groups.setdefault((layer, i if len(self.shown[layer + 1]) > 1 else 0), []).append(index)
-        return [
-            (np.array(members), *(VMobject(stroke_width=0, fill_color=color, fill_opacity=1)
-                                  for color in (theme.negative, theme.positive)))
-            for members in groups.values()
-        ]
 
     def _place_layer(self, layer: int, x: float, shown: list[int], size: int, gap: float) -> None:
         collapsed = len(shown) < size
@@ -222,7 +178,7 @@ class NetworkDiagram(VGroup):
             stroke = self.theme.neuron_stroke
             if self.color_hidden and 0 < layer < last:
                 stroke = self.theme.neuron_color(i)
-            circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=_NEURON_STROKE)
+            circle = Circle(radius=self.radius, stroke_color=stroke, stroke_width=3)
             circle.set_fill(self.theme.neuron_off, opacity=1).move_to([x, y, 0])
             self.neurons[layer, i] = circle
 
@@ -306,8 +262,14 @@ class NetworkDiagram(VGroup):
             for edge, width, rgba in zip(self.edges.values(), widths.tolist(), colors):
                 edge.stroke_rgbas[:] = rgba
                 edge.stroke_width = width
-            if self.bundled:
-                self._draw_bundles(layers, weights >= 0, widths)
+            if self.direct:
+                strokes = self.edge_group[0]
+                strokes.set_style(widths, colors)
+                moved = strokes.moved()
+                if np.any(moved != self._moved):  # the lines are not in the family: they follow here
+                    for line in self.edges.values():
+                        line.shift(moved - self._moved)
+                    self._moved = moved
         for (layer, i, j), value in self._values:
             value.set_value(float(params[layer][0][i, j]))
         if activations is None:
@@ -317,3 +279,53 @@ class NetworkDiagram(VGroup):
             for i in self.shown[layer]:
                 a = float(np.clip(values[i], 0.0, 1.0))
                 self.neurons[layer, i].set_fill(interpolate_color(self._off, self._on, a), opacity=1)
+
+
+class EdgeStrokes(SelfDrawnPath):
+    """Straight edges stroked by Cairo, one stroke each, as Manim strokes a ``Line``.
+
+    What Manim does for a line (colour, width, butt caps) without what it does around it
+    for every mobject; drawn in the order given, so edges cross over one another as
+    lines would, and faded with the mobject's stroke opacity. Move it, but do not
+    scale or rotate it.
+
+    Parameters
+    ----------
+    ends : ``(n, 2, 3)`` start and end of each edge, scene points.
+    kwargs : passed on to ``VMobject``.
+    """
+
+    def __init__(self, ends, **kwargs) -> None:
+        self.ends = np.asarray(ends, dtype=float).reshape(-1, 2, 3)
+        self.widths = np.ones(len(self.ends))
+        self.rgbas = np.ones((len(self.ends), 4))
+        super().__init__(stroke_opacity=1, fill_opacity=0, **kwargs)
+        flat = self.ends.reshape(-1, 3)
+        self.set_box(flat.min(axis=0), flat.max(axis=0))
+        self._built = self.points[0].copy()
+
+    def moved(self) -> np.ndarray:
+        """How far the edges have moved since they were built."""
+        return self.points[0] - self._built
+
+    def set_style(self, widths: np.ndarray, rgbas: np.ndarray) -> EdgeStrokes:
+        """Stroke widths (Manim's units) and RGBA colours (0..1), one per edge."""
+        self.widths = np.asarray(widths, dtype=float).reshape(len(self.ends))
+        self.rgbas = np.asarray(rgbas, dtype=float).reshape(len(self.ends), 4)
+        return self
+
+    def draw(self, camera, ctx: cairo.Context) -> None:
+        """Stroke every edge, in order."""
+        opacity = float(self.get_stroke_opacity())
+        if opacity <= 0:
+            return
+        ctx.new_path()
+        ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+        ends = (self.ends[..., :2] + self.moved()[:2]).tolist()
+        widths = (self.widths * camera.cairo_line_width_multiple).tolist()
+        for ((x0, y0), (x1, y1)), width, (r, g, b, a) in zip(ends, widths, self.rgbas.tolist()):
+            ctx.set_source_rgba(b, g, r, a * opacity)
+            ctx.set_line_width(width)
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+            ctx.stroke()

@@ -213,7 +213,7 @@ class DecisionBoundary(NetreelScene):
         self.column = (self.plane.border.get_right()[0] + 0.4, right)
         column = sum(self.column) / 2
         self.diagram = NetworkDiagram(self.network, theme, width=4.0, height=2.2, max_neurons=8,
-                                      color_hidden=True, labels=True, bundled=True)
+                                      color_hidden=True, labels=True, direct=True)
         self.diagram.move_to([column, top - 1.6, 0])
         self.network_label = label(self._network_text(), theme.muted, 20).next_to(self.diagram, UP, buff=0.2)
 
@@ -288,9 +288,9 @@ class DecisionBoundary(NetreelScene):
         self.accuracy_value.shift((self.accuracy_right - self.accuracy_value.get_right()[0]) * RIGHT)
 
     def _live(self) -> list:
-        """Mobjects that change during training, bottom to top (the diagram's circles do not)."""
+        """Mobjects that change during training, bottom to top, and the diagram's circles (over its edges)."""
         return [self.plane.heatmap, *(tile.heatmap for tile in self.thumbnails), self.plane.contour,
-                self.diagram.edge_group, self.step_value, self.loss_value, self.accuracy_value,
+                self.diagram.edge_group, self.diagram.neuron_group, self.step_value, self.loss_value, self.accuracy_value,
                 self.loss_chart.curve, self.loss_chart.dot]
 
     # ------------------------------------------------------------ beats
