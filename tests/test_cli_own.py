@@ -273,3 +273,29 @@ def test_gif_errors(own):
     ok("render", "scenes_here/plain.py:Plain", *SMALL, "-o", "clip.mp4")
     assert_error(run("gif", "clip.mp4", "--max-size", "100B"), "--max-size: even the smallest GIF")
     assert not list(own.glob("*.gif"))
+
+
+FAILING = '''from manim import FadeIn, Scene, Square, Wait
+
+
+class Broken(Scene):
+    def construct(self):
+        self.play(FadeIn(Square()), run_time=0.4)
+        self.play(Wait(0.4))
+        if not self.renderer.skip_animations:
+            self.missing_method()
+        self.play(Wait(0.4))
+'''
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_scene_file_that_fails_while_drawing_is_one_error_line_naming_its_line(tmp_path, tmp_path_factory,
+                                                                                  monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    (tmp_path / "broken.py").write_text(FAILING)
+    line = assert_error(run("render", "broken.py:Broken", "--size", "64x36", "--fps", "5", "-o", "b.mp4",
+                            "--jobs", jobs))
+    assert line == ("Error: scene broken.py:Broken failed: AttributeError: 'Broken' object has no attribute "
+                    "'missing_method' (broken.py:9)")
+    assert files(tmp_path) == ["broken.py"]

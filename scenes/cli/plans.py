@@ -121,7 +121,7 @@ def explain(error: ValueError) -> str | None:
     if kind in ("GifTooLarge", "TargetError"):
         flag = "--max-size" if kind == "GifTooLarge" else "--target"
         return message if message.startswith("--") else f"{flag}: {message}"
-    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd", "ClusterError"):
+    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd", "ClusterError", "SceneCodeFailed"):
         return message
     return None
 

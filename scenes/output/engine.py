@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan
-from .jobs import Job, JobResult, PieceResult, join_pieces, render_piece, still_only
+from .jobs import Job, JobResult, PieceResult, join_pieces, render_piece, scene_code, still_only
 from .progress import FrameReporter, Progress
 from .render import survey
 from .scene_import import import_scene
@@ -40,8 +40,9 @@ class Piece:
 
 def survey_job(job: Job) -> list[Play]:
     """:func:`~scenes.output.render.survey` of a job's scene, with the job's settings."""
-    return survey(import_scene(job.scene), job.options, job.theme,
-                  width=job.width, height=job.height, fps=job.fps, seed=job.seed)
+    with scene_code(job):
+        return survey(import_scene(job.scene), job.options, job.theme,
+                      width=job.width, height=job.height, fps=job.fps, seed=job.seed)
 
 
 def _surveys(jobs: Sequence[Job], workers: Workers) -> list[list[Play] | None]:

@@ -12,7 +12,9 @@ the GIF, the last picture as the still, the captions as cues and alt text.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,14 +29,14 @@ from .frames import FrameStore
 from .gif import GifSettings, fit_gif, fit_note, write_gif
 from .progress import FrameReporter
 from .render import render_scene, seed_randomness, still_at
-from .scene_import import import_scene, scene_ref
+from .scene_import import import_scene, is_file_ref, scene_ref, split_ref
 from .subtitles import alt_text, write_srt, write_vtt
 from .video import concat_videos
 from .writers import write_png
 
 __all__ = [
     "GifRequest", "Job", "JobResult", "JobFailed", "PieceResult", "scene_path", "write_requested_gif",
-    "render_piece", "join_pieces", "keeps_frames", "still_only",
+    "render_piece", "join_pieces", "keeps_frames", "still_only", "SceneCodeFailed", "scene_code",
 ]
 
 
@@ -137,12 +139,40 @@ def write_requested_gif(frames: FrameStore, target: Path, request: GifRequest) -
     return fit_note(frames, request.settings, chosen, request.max_bytes)
 
 
+class SceneCodeFailed(ValueError):
+    """A user's scene (``file.py:Class``) raised an error: the message names it, the error and its line."""
+
+
+@contextmanager
+def scene_code(job: Job) -> Iterator[None]:
+    """Run a job's scene; an error raised by a user's scene file becomes :class:`SceneCodeFailed`.
+
+    (Netreel's own scenes raise only the errors the command explains; anything
+    else from them is a bug, and is left as it is.)
+    """
+    try:
+        yield
+    except Exception as error:
+        if not is_file_ref(job.scene):
+            raise
+        path, name = split_ref(job.scene)
+        lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
+                 if Path(frame.filename).resolve() == Path(path).resolve()]
+        where = f" ({Path(path).name}:{lines[-1]})" if lines else ""
+        raise SceneCodeFailed(f"scene {Path(path).name}:{name} failed: {type(error).__name__}: {error}{where}") from None
+
+
 def render_piece(job: Job, chunk: Chunk, workdir: str | Path, report: FrameReporter | None = None) -> PieceResult:
     """Render ``chunk`` of ``job`` in this process, its clip in a new folder inside ``workdir``.
 
     ``report`` counts the frames drawn (progress). The last picture comes
     back only from a job's last chunk, and only when the job makes a still.
     """
+    with scene_code(job):
+        return _render_piece(job, chunk, workdir, report)
+
+
+def _render_piece(job: Job, chunk: Chunk, workdir: str | Path, report: FrameReporter | None) -> PieceResult:
     if report is not None:
         report.start()
     seed_randomness(job.seed)
