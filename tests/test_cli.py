@@ -48,7 +48,7 @@ def captured(monkeypatch):
         for number, job in enumerate(jobs):
             path = Path(workdir) / f"fake{number}"
             path.write_bytes(b"x" * 10)
-            results.append(JobResult(movie=path, gif=path, png=path))
+            results.append(JobResult(movie=path, gif=path, png=path, srt=path, vtt=path))
         return results
 
     monkeypatch.setattr(cli_plans, "run_jobs", fake_run_jobs)
@@ -301,6 +301,19 @@ def test_unreadable_spec(tiny, workdir, captured):
     assert_error(run("render", "--spec", "missing.toml"), "cannot read spec 'missing.toml'")
     (workdir / "folder.toml").mkdir()
     assert_error(run("render", "--spec", "folder.toml"), "cannot read spec")
+
+
+def test_spec_subtitles_go_beside_each_video_and_only_a_video(tiny, workdir, captured):
+    write(workdir / "s.toml", 'subtitles = true\n[[scene]]\nscene = "tiny"\noutput = "a.mp4"\n'
+                              '[[scene]]\nscene = "other"\nsubtitles = false\noutput = "b.webm"\n')
+    result = run("render", "--spec", "s.toml")
+    assert result.exit_code == 0, result.output
+    assert [job.subtitles for job in captured] == [True, False]
+    assert files(workdir) == ["a.mp4", "a.srt", "a.vtt", "b.webm", "s.toml"]
+    write(workdir / "g.toml", 'scene = "tiny"\nformat = "gif"\nsubtitles = true\n')
+    assert_error(run("render", "--spec", "g.toml"), "--subtitles goes with a video (mp4 or webm), not gif")
+    write(workdir / "y.toml", 'scene = "tiny"\nsubtitles = "yes"\n')
+    assert_error(run("render", "--spec", "y.toml"), "subtitles must be true or false")
 
 
 def test_example_specs_are_valid(workdir, captured):

@@ -7,7 +7,7 @@ from test_cli import captured, files, run, workdir  # noqa: F401 (fixtures)
 from test_hostile import known, refused  # noqa: F401 (fixture)
 
 SPEC = "s.toml"
-COMMON = "scene, theme, format, output, quality, size, fps, max_size, seed, captions, at"
+COMMON = "scene, theme, format, output, quality, size, fps, max_size, seed, captions, at, subtitles"
 SUPERPOSITION = "cases, w11, w21, steps, activation, steepness, hold"
 
 

@@ -23,7 +23,8 @@ from .toml_file import read_toml
 __all__ = ["read_spec"]
 
 
-_SETTING_KEYS = ("theme", "format", "output", "quality", "size", "fps", "max_size", "seed", "captions", "at")
+_SETTING_KEYS = ("theme", "format", "output", "quality", "size", "fps", "max_size", "seed", "captions", "at",
+                 "subtitles")
 _SCENE_KEY = re.compile(r"[ \t]*scene[ \t]*=")
 _TABLE = re.compile(r"[ \t]*\[\[?[ \t]*[\w.-]+[ \t]*\]\]?[ \t]*(#.*)?")
 _SCENE_TABLE = re.compile(r"[ \t]*\[\[[ \t]*scene[ \t]*\]\][ \t]*(#.*)?")
@@ -33,7 +34,7 @@ def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
     """The plans of a TOML spec file: one scene, or several ``[[scene]]`` tables.
 
     Top-level settings (theme, format, output, quality, size, fps, max_size, seed,
-    captions, at) are defaults for every entry; an entry's other keys are the scene's parameters.
+    captions, at, subtitles) are defaults for every entry; an entry's other keys are the scene's parameters.
     A relative ``output`` is relative to the spec's folder, as a scene ``file.py:Class``
     is (run only with ``allow_code``); without ``output`` a file goes to ``renders/``
     in the working folder, as on the command line.
@@ -74,7 +75,8 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
     _check_keys(scene, entry)
     settings = {_key(key): entry.pop(key) for key in list(entry) if _key(key) in _SETTING_KEYS}
     for key, kind, what in (("fps", (int, float), "a number"), ("seed", int, "a whole number"),
-                            ("at", (int, float), "a number of seconds"), ("captions", bool, "true or false")):
+                            ("at", (int, float), "a number of seconds"), ("captions", bool, "true or false"),
+                            ("subtitles", bool, "true or false")):
         value = settings.get(key)
         if value is not None and (isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind)):
             raise NetreelError(f"{key} must be {what}; got {number_text(value)}")
@@ -83,6 +85,7 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
         if value is not None and not isinstance(value, str):
             raise NetreelError(f"{key} must be a string; got {number_text(value)}")
     seed = settings.pop("seed", None)
+    subtitles = settings.pop("subtitles", False)
     if seed is not None and not 0 <= seed < 2**32:
         raise NetreelError(f"seed must be between 0 and {2**32 - 1}; got {number_text(seed)}")
     if not settings.get("captions", True) and not issubclass(scene, NetreelScene):
@@ -93,7 +96,7 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
     out = resolve_output(stem=scene_stem(scene), seed=seed, **settings)
     options = options_for(scene, entry, seed)
     check_writable(out.path)
-    return plan_for(scene, options, out)
+    return plan_for(scene, options, out, subtitles=subtitles)
 
 
 def _key(key: str) -> str:
