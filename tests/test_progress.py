@@ -151,3 +151,12 @@ def test_a_worker_process_reports_its_frames():
         assert progress.clips[1].drawn == 15
         progress.finished(1)
         assert re.fullmatch(r"\[1/4\] neuron: 15 frames in [0-9.]+ s\n", stream.getvalue())
+
+
+def test_a_clip_never_reported_counts_its_expected_frames_from_the_start():
+    clock = iter([0.0, 5.0, 5.0, 5.0]).__next__
+    log = io.StringIO()
+    progress = Progress(["uat"], fps=15, stream=log, terminal=False, clock=clock)
+    progress.expect(0, 120)
+    progress.finished(0)
+    assert log.getvalue() == "[1/1] uat: 120 frames in 5.0 s\n"

@@ -116,12 +116,17 @@ class Progress:
             self.clips[clip].frames = frames
 
     def finished(self, clip: int) -> None:
-        """Clip number ``clip`` is done (its files are made)."""
+        """Clip number ``clip`` is done (its files are made).
+
+        A clip whose frames were never reported (workers that cannot, e.g. a
+        cluster's) counts its expected frames, and its time from the run's start.
+        """
         with self._lock:
             state = self.clips[clip]
             now = self.clock()
             if state.started is None:
-                state.started = now
+                state.started = self.began
+            state.drawn = max(state.drawn, state.frames or 0)
             state.finished = now
             if self.quiet:
                 return
