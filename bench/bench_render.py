@@ -1,19 +1,26 @@
-"""How the uat scene's render time scales: with training steps (it should not) and with video.
+"""How far the uat and backprop scenes render from the encoding floor, and how uat scales with steps.
 
 Prints, asserts nothing::
 
-    PYTHONPATH=. .venv/bin/python bench/bench_render.py
+    PYTHONPATH=. .venv/bin/python bench/bench_render.py            # best of 3, with the steps check
+    PYTHONPATH=. .venv/bin/python bench/bench_render.py --quick    # one timed render of each, no steps check
 
-1. Render seconds of the same-length uat video from a 500-step and a 100,000-step
+1. Render time of uat against an empty scene of the same length (the encoding floor),
+   and of backprop against its own empty scene, at 480p15 and 1080p60: the ratio of
+   the best times of renders interleaved in this process (other processes share the
+   machine, so only ratios within one run mean anything). Each scene renders once,
+   untimed, before the timed rounds; the run's first render of each is also shown
+   against the floor ("first"): it builds every text, which later renders in the
+   process copy, as the sections of an explainer and the chunks of a scene do.
+2. Render seconds of the same-length uat video from a 500-step and a 100,000-step
    training run (trained beforehand, timed apart, replayed with ``trace=``), as a ratio.
-2. Seconds of rendering per second of video at 480p15 and 1080p60, against an empty
-   scene of the same length rendered here too (the encoding floor), as ratios.
 
-Videos are real MP4s written with netreel's settings (``scenes.render.render_scene``).
+Videos are real MP4s written with netreel's settings (``scenes.output.render.render_scene``).
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,6 +29,7 @@ from pathlib import Path
 import netcore
 from scenes.base import NetreelScene, SceneOptions, option
 from scenes.output.render import render_scene
+from scenes.story.backprop.scene import Backpropagation, BackpropOptions
 from scenes.story.universal_approximation import (
     INTRO_SECONDS,
     OUTRO_SECONDS,
@@ -70,51 +78,84 @@ def train(steps: int, fps: float, folder: Path) -> tuple[float, str]:
     return seconds, str(path)
 
 
-def render(scene, options, quality: str, folder: Path) -> float:
-    """Seconds to render ``scene`` to an MP4 at ``quality``."""
+def render(scene, options, quality: str, folder: Path) -> tuple[float, int]:
+    """Seconds to render ``scene`` to an MP4 at ``quality``, and the frames it wrote."""
     width, height, fps = QUALITIES[quality]
     media = tempfile.mkdtemp(dir=folder)
+    frames = 0
+
+    def count(_, repeat: int) -> None:
+        nonlocal frames
+        frames += repeat
+
     seconds, rendered = timed(lambda: render_scene(
-        scene, options, width=width, height=height, fps=fps, media_dir=media, video="mp4",
+        scene, options, width=width, height=height, fps=fps, media_dir=media, video="mp4", sink=count,
     ))
     if rendered.movie is None or not rendered.movie.exists():
         raise RuntimeError(f"{scene.__name__} wrote no video")
-    return seconds
+    return seconds, frames
 
 
-def fastest(cases: dict[str, tuple], quality: str, folder: Path) -> dict[str, float]:
-    """Best of :data:`REPEATS` render times per case ``name: (scene, options)``, interleaved."""
+def fastest(cases: dict[str, tuple], quality: str, folder: Path, repeats: int) -> dict[str, list[float]]:
+    """Render times per case ``name: (scene, options)``, interleaved, ``repeats`` rounds."""
     times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         for name, (scene, options) in cases.items():
-            times[name].append(render(scene, options, quality, folder))
-    return {name: min(values) for name, values in times.items()}
+            times[name].append(render(scene, options, quality, folder)[0])
+    return times
+
+
+def floor_ratios(folder: Path, repeats: int) -> None:
+    """Part 1: uat and backprop against empty scenes of their lengths, per quality."""
+    print(f"1. render time / an empty scene's of the same length (best of {repeats}; "
+          "'first': the run's first render, which builds every text)")
+    first = True
+    for quality, (_, _, fps) in QUALITIES.items():
+        _, path = train(500, fps, folder)
+        uat = (UniversalApproximation, UniversalApproximationOptions(trace=path, duration=DURATION))
+        backprop = (Backpropagation, BackpropOptions())
+        # One untimed render of each first; it tells backprop's length (whatever its beats add up to).
+        warm_up = {name: render(*case, quality, folder) for name, case in (("uat", uat), ("backprop", backprop))}
+        cold = {name: seconds for name, (seconds, _) in warm_up.items()} if first else {}
+        first = False
+        lengths = {"uat": LENGTH, "backprop": warm_up["backprop"][1] / fps}
+        times = fastest({
+            "uat": uat, "uat-empty": (Empty, EmptyOptions(seconds=lengths["uat"])),
+            "backprop": backprop, "backprop-empty": (Empty, EmptyOptions(seconds=lengths["backprop"])),
+        }, quality, folder, repeats)
+        for name in ("uat", "backprop"):
+            best, floor = min(times[name]), min(times[f"{name}-empty"])
+            note = f"   first {cold[name] / floor:5.2f}x" if name in cold else ""
+            print(f"   {quality:>8} {name:>8} ({lengths[name]:5.1f} s of video): {best / lengths[name]:5.2f} s/s, "
+                  f"empty {floor / lengths[name]:5.2f} s/s   ratio {best / floor:5.2f}x{note}")
+    print()
+
+
+def steps_ratio(folder: Path, repeats: int) -> None:
+    """Part 2: the same-length uat video from 500 and 100,000 training steps."""
+    print(f"2. uat render time vs training steps (480p15, best of {repeats})")
+    cases, trained = {}, {}
+    for steps in (500, 100_000):
+        trained[steps], path = train(steps, 15, folder)
+        cases[steps] = (UniversalApproximation, UniversalApproximationOptions(trace=path, duration=DURATION))
+    renders = {steps: min(times) for steps, times in fastest(cases, "480p15", folder, repeats).items()}
+    for steps in cases:
+        print(f"   {steps:>7,} steps: training {trained[steps]:6.2f} s   render {renders[steps]:6.2f} s")
+    print(f"   render ratio 100,000 / 500 steps: {renders[100_000] / renders[500]:.2f}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="renders of each case; the fastest counts")
+    parser.add_argument("--quick", action="store_true", help="one render of each case, no steps check")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else max(1, args.repeats)
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as folder:
         folder = Path(folder)
-        print(f"uat, {DURATION:g} s of training replay ({LENGTH:g} s of video)\n")
-
-        print(f"1. render time vs training steps (480p15, best of {REPEATS})")
-        cases, trained = {}, {}
-        for steps in (500, 100_000):
-            trained[steps], path = train(steps, 15, folder)
-            cases[steps] = (UniversalApproximation, UniversalApproximationOptions(trace=path, duration=DURATION))
-        renders = fastest(cases, "480p15", folder)
-        for steps in cases:
-            print(f"   {steps:>7,} steps: training {trained[steps]:6.2f} s   render {renders[steps]:6.2f} s")
-        print(f"   render ratio 100,000 / 500 steps: {renders[100_000] / renders[500]:.2f}\n")
-
-        print(f"2. render seconds per second of video, vs an empty scene of the same length (best of {REPEATS})")
-        for quality, (_, _, fps) in QUALITIES.items():
-            _, path = train(500, fps, folder)
-            best = fastest({
-                "uat": (UniversalApproximation, UniversalApproximationOptions(trace=path, duration=DURATION)),
-                "empty": (Empty, EmptyOptions(seconds=LENGTH)),
-            }, quality, folder)
-            print(f"   {quality:>8}: uat {best['uat'] / LENGTH:5.2f} s/s   empty {best['empty'] / LENGTH:5.2f} s/s   "
-                  f"ratio {best['uat'] / best['empty']:4.2f}")
+        print(f"uat: {DURATION:g} s of training replay ({LENGTH:g} s of video); backprop: its default story\n")
+        floor_ratios(folder, repeats)
+        if not args.quick:
+            steps_ratio(folder, repeats)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ outline: the same points in the same colour, so it looks the same.
 from __future__ import annotations
 
 import numpy as np
-from manim import VMobject
+from manim import Axes, VMobject
 
-__all__ = ["flatten"]
+__all__ = ["flatten", "flatten_ticks"]
 
 
 def flatten(mobject: VMobject) -> VMobject:
@@ -40,6 +40,17 @@ def flatten(mobject: VMobject) -> VMobject:
         if hasattr(mobject, name):
             setattr(flat, name, getattr(mobject, name))
     return flat
+
+
+def flatten_ticks(axes: Axes) -> Axes:
+    """Draw each axis's tick marks as one path (in place; the ``ticks`` groups keep it)."""
+    for axis in axes.get_axes():
+        ticks = getattr(axis, "ticks", None)  # absent on an axis built without ticks
+        if ticks is not None and ticks.family_members_with_points():
+            flat = flatten(ticks)
+            ticks.remove(*ticks.submobjects)
+            ticks.add(flat)
+    return axes
 
 
 def _style(part: VMobject) -> tuple:

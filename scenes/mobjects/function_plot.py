@@ -14,7 +14,7 @@ from manim import DOWN, RIGHT, UP, Axes, DashedVMobject, VGroup, VMobject
 
 from ..text import label, number_text
 from ..theme import Theme
-from .flat import flatten
+from .flat import flatten, flatten_ticks
 
 __all__ = ["FunctionPlot", "ROLES", "nice_step", "nice_range", "merge_dashes", "corner_path"]
 
@@ -105,6 +105,7 @@ class FunctionPlot(VGroup):
             x_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(self.x_range[2])}},
             y_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(self.y_range[2])}},
         )
+        flatten_ticks(self.axes)
         self.add(self.axes)
         self.tick_labels = VGroup()
         if tick_labels:

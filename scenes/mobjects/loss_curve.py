@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, 
 
 from ..text import label
 from ..theme import Theme
-from .flat import flatten
+from .flat import flatten, flatten_ticks
 from .function_plot import _ticks, nice_step
 
 __all__ = ["LossCurve", "loss_range"]
@@ -113,6 +113,7 @@ class LossCurve(VGroup):
             x_range=x_range, y_range=y_range, x_length=width, y_length=height, tips=False,
             axis_config={"color": theme.muted, "stroke_width": 2, "include_numbers": False},
         )
+        flatten_ticks(self.axes)
         self.tick_labels = VGroup()
         for value in _ticks(y_range, skip_zero=False):
             if log:

@@ -163,7 +163,7 @@ class UniversalApproximation(NetreelScene):
         self.plot.to_corner(LEFT + UP, buff=FRAME_MARGIN).shift(0.55 * DOWN + 0.2 * RIGHT)
         self.diagram = NetworkDiagram(
             trace.network_at(0), theme, width=3.0, height=2.8,
-            max_neurons=MAX_DRAWN_NEURONS, color_hidden=True, labels=True,
+            max_neurons=MAX_DRAWN_NEURONS, color_hidden=True, labels=True, direct=True,
         )
         # Only neurons the diagram draws get a curve, so every curve has its circle.
         self.drawn = self.diagram.shown[1] if self.options.contributions else []
@@ -201,7 +201,8 @@ class UniversalApproximation(NetreelScene):
         """Mobjects that change during training, bottom to top."""
         curves = [self.plot.curve(f"neuron{j}") for j in self.drawn]
         curves += [self.plot.curve("output"), self.plot.curve("target")]
-        return [*curves, self.diagram, self.step_value, self.loss_value,
+        # The diagram's edges (one self-stroking mobject) and the circles over them; its labels stay still.
+        return [*curves, self.diagram.edge_group, self.diagram.neuron_group, self.step_value, self.loss_value,
                 self.loss_chart.curve, self.loss_chart.dot]
 
     # ------------------------------------------------------------ beats
