@@ -270,6 +270,24 @@ def _field_error(frame, scene, index, width, height):
     return np.array(plane), np.array(tiles)
 
 
+def _line_values(frame, scene, index, width, height):
+    """netcore's output at trace step ``index`` under each pixel of the plane in the 0.5 line's colour."""
+    (left, top), (right, bottom) = (scene_to_pixel(scene.plane.c2p(np.array(p)), width, height)
+                                    for p in ((scene.x1[0], scene.x2[-1]), (scene.x1[-1], scene.x2[0])))
+    rows, columns = np.mgrid[int(top):int(bottom), int(left):int(right)]
+    inside = frame[rows, columns, :3].astype(float)
+    white = np.linalg.norm(inside - rgb(scene.theme.text), axis=-1) < 60
+    scale = config.frame_height / height
+    x = (columns[white] + 0.5) * scale - config.frame_height * width / height / 2
+    y = config.frame_height / 2 - (rows[white] + 0.5) * scale
+    (x1_low, x2_low), (x1_high, x2_high) = (scene.plane.c2p(np.array(p))[:2]
+                                            for p in ((scene.x1[0], scene.x2[0]), (scene.x1[-1], scene.x2[-1])))
+    i = np.rint((x - x1_low) / (x1_high - x1_low) * (len(scene.x1) - 1)).astype(int)
+    j = np.rint((y - x2_low) / (x2_high - x2_low) * (len(scene.x2) - 1)).astype(int)
+    output = netcore.plane_values(scene.trace.network_at(index), scene.x1, scene.x2).output
+    return output[np.clip(j, 0, len(scene.x2) - 1), np.clip(i, 0, len(scene.x1) - 1)]
+
+
 def test_every_replay_frame_shows_netcores_field_for_its_step():
     width, height = 480, 270
     scenes = []
@@ -287,6 +305,9 @@ def test_every_replay_frame_shows_netcores_field_for_its_step():
         # The same pixels against the untrained network's field: far off.
         stale, stale_tiles = _field_error(frames[frame], scene, 0, width, height)
         assert np.median(stale) > 20 and np.median(stale_tiles) > 20
+        # The 0.5 line is drawn, where netcore's output crosses 0.5.
+        line = _line_values(frames[frame], scene, index, width, height)
+        assert len(line) > 100 and np.percentile(np.abs(line - 0.5), 90) < 0.15
 
 
 def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():

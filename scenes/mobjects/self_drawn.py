@@ -16,10 +16,10 @@ from __future__ import annotations
 import cairo
 import numpy as np
 from manim import VMobject
-from manim.camera.camera import Camera
+from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
-__all__ = ["SelfDrawn", "SelfDrawnPath"]
+__all__ = ["SelfDrawn", "SelfDrawnPath", "PathBatch"]
 
 
 class SelfDrawn(AbstractImageMobject):
@@ -64,6 +64,78 @@ class SelfDrawnPath(VMobject):
         (left, bottom), (right, top) = np.asarray(lower, dtype=float)[:2], np.asarray(upper, dtype=float)[:2]
         self.points = np.array([[left, top, 0.0], [right, top, 0.0], [left, bottom, 0.0], [right, bottom, 0.0]])
         return self
+
+
+class PathBatch(SelfDrawnPath):
+    """Draws ``members`` (``VMobject``\\s, in order) as Manim's camera would, in one go.
+
+    The same Cairo paths, fills and strokes, without Manim's numpy work per mobject:
+    for many small mobjects redrawn every frame. The members are not part of the
+    batch's family (put the batch in the scene instead of them); they may move, change
+    points or colours between frames. A member with a colour gradient or a background
+    stroke is left to Manim.
+
+    Parameters
+    ----------
+    members : the mobjects to draw (with their families).
+    kwargs : passed on to ``VMobject``.
+    """
+
+    def __init__(self, members, **kwargs) -> None:
+        # Every family member, with points or not: a line may have none now and some later.
+        self.members = [m for member in members for m in member.get_family() if isinstance(m, VMobject)]
+        super().__init__(**kwargs)
+        corners = np.concatenate([m.points for m in self.members if len(m.points)] or [np.zeros((1, 3))])
+        self.set_box(corners.min(axis=0), corners.max(axis=0))
+
+    def draw(self, camera: Camera, ctx: cairo.Context) -> None:
+        """Each member's subpaths, fill and stroke, in order."""
+        shown = [m for m in self.members if len(m.points) >= 4]
+        if not shown:
+            return
+        points = np.concatenate([m.points[:len(m.points) // 4 * 4, :2] for m in shown])
+        starts, ends = points[0::4], points[3::4]
+        # Where a curve does not start at the previous one's end, a subpath starts (np.isclose, as Manim).
+        split = np.ones(len(starts), dtype=bool)
+        split[1:] = ~(np.abs(starts[1:] - ends[:-1]) <= 1e-6 + 1e-5 * np.abs(starts[1:])).all(axis=1)
+        split, coords = split.tolist(), points.tolist()
+        first = 0
+        for member in shown:
+            last = first + len(member.points) // 4
+            fill, stroke = member.get_fill_rgbas(), member.get_stroke_rgbas()
+            if len(fill) > 1 or len(stroke) > 1 or member.get_stroke_width(background=True) > 0:
+                _manim_display_vectorized(camera, member, ctx)
+                first = last
+                continue
+            ctx.new_path()
+            begin = None
+            for curve in range(first, last):
+                if split[curve] or curve == first:
+                    if begin is not None and _same(coords[begin], coords[4 * curve - 1]):
+                        ctx.close_path()
+                    begin = 4 * curve
+                    ctx.new_sub_path()
+                    ctx.move_to(*coords[begin])
+                ctx.curve_to(*coords[4 * curve + 1], *coords[4 * curve + 2], *coords[4 * curve + 3])
+            if _same(coords[begin], coords[4 * last - 1]):
+                ctx.close_path()
+            first = last
+            r, g, b, a = fill[0]
+            ctx.set_source_rgba(b, g, r, a)
+            ctx.fill_preserve()
+            width = member.get_stroke_width()
+            if width > 0:
+                r, g, b, a = stroke[0]
+                ctx.set_source_rgba(b, g, r, a)
+                ctx.set_line_width(width * camera.cairo_line_width_multiple)
+                ctx.set_line_join(LINE_JOIN_MAP[member.joint_type])
+                ctx.set_line_cap(CAP_STYLE_MAP[member.cap_style])
+                ctx.stroke_preserve()
+
+
+def _same(p: list[float], q: list[float]) -> bool:
+    """Whether two 2-D points are equal as Manim judges a closed subpath (``np.isclose``)."""
+    return abs(p[0] - q[0]) <= 1e-6 + 1e-5 * abs(q[0]) and abs(p[1] - q[1]) <= 1e-6 + 1e-5 * abs(q[1])
 
 
 _manim_display_image = Camera.display_image_mobject

@@ -35,6 +35,7 @@ from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames
+from scenes.mobjects.self_drawn import PathBatch
 from scenes.text import FRAME_MARGIN, Caption, fit_width, label
 
 __all__ = [
@@ -287,11 +288,13 @@ class DecisionBoundary(NetreelScene):
         self.accuracy_value.set_data(text)
         self.accuracy_value.shift((self.accuracy_right - self.accuracy_value.get_right()[0]) * RIGHT)
 
-    def _live(self) -> list:
-        """Mobjects that change during training, bottom to top, and the diagram's circles (over its edges)."""
-        return [self.plane.heatmap, *(tile.heatmap for tile in self.thumbnails), self.plane.contour,
-                self.diagram.edge_group, self.diagram.neuron_group, self.step_value, self.loss_value, self.accuracy_value,
-                self.loss_chart.curve, self.loss_chart.dot]
+    def _changing(self) -> tuple[list, list]:
+        """What changes during training: the heatmaps and the edges, and the vector mobjects
+        (with the diagram's circles, drawn over its edges), bottom to top."""
+        heatmaps = [self.plane.heatmap, *(tile.heatmap for tile in self.thumbnails)]
+        vectors = [self.plane.contour, self.diagram.neuron_group, self.step_value, self.loss_value,
+                   self.accuracy_value, self.loss_chart.curve, self.loss_chart.dot]
+        return [*heatmaps, self.diagram.edge_group], vectors
 
     # ------------------------------------------------------------ beats
 
@@ -316,9 +319,15 @@ class DecisionBoundary(NetreelScene):
                   self.plane.contour.animate.set_stroke(opacity=1), run_time=_START_SECONDS)
 
     def _train(self) -> None:
-        live = self._live()
-        self.bring_to_front(*live)
-        play_frames(self, len(self.trace), self._show, self.options.duration, mobject=live[0], rate_func=linear)
+        # Manim redraws the first changing mobject and all drawn after it, every frame:
+        # they go last, the vector ones drawn by one PathBatch (as Manim would, for less).
+        drawn, vectors = self._changing()
+        batch = PathBatch(vectors)
+        self.remove(*vectors)
+        self.bring_to_front(*drawn, batch)
+        play_frames(self, len(self.trace), self._show, self.options.duration, mobject=drawn[0], rate_func=linear)
+        self.remove(batch)
+        self.add(*vectors)
 
     def _outro(self) -> None:
         accuracy = float(self.trace.accuracy[-1])
