@@ -314,9 +314,9 @@ class EdgeStrokes(SelfDrawnPath):
         self.rgbas = np.asarray(rgbas, dtype=float).reshape(len(self.ends), 4)
         return self
 
-    def draw(self, camera, ctx: cairo.Context) -> None:
+    def draw(self, camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Stroke every edge, in order."""
-        opacity = float(self.get_stroke_opacity())
+        opacity *= float(self.get_stroke_opacity())
         if opacity <= 0:
             return
         ctx.new_path()

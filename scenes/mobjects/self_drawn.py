@@ -55,8 +55,9 @@ class SelfDrawnPath(VMobject):
     ``VMobject``; its stroke opacity (which Manim's fades animate) scales what it draws.
     """
 
-    def draw(self, camera: Camera, ctx: cairo.Context) -> None:
-        """Paint through ``ctx``: scene units, and RGBA colours given to Cairo as BGRA (as Manim does)."""
+    def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
+        """Paint through ``ctx`` (scene units; RGBA colours go to Cairo as BGRA, as Manim does),
+        every alpha times ``opacity``."""
         raise NotImplementedError
 
     def set_box(self, lower: np.ndarray, upper: np.ndarray) -> SelfDrawnPath:
@@ -79,19 +80,26 @@ class PathBatch(SelfDrawnPath):
     ----------
     members : the mobjects to draw (with their families).
     kwargs : passed on to ``VMobject``.
+
+    Attributes
+    ----------
+    opacity : multiplies every member's opacity (fading them all at once costs one number
+        a frame, where Manim's fades interpolate each member).
     """
 
     def __init__(self, members, **kwargs) -> None:
+        self.opacity = 1.0
         # Every family member, with points or not: a line may have none now and some later.
         self.members = [m for member in members for m in member.get_family() if isinstance(m, VMobject)]
         super().__init__(**kwargs)
         corners = np.concatenate([m.points for m in self.members if len(m.points)] or [np.zeros((1, 3))])
         self.set_box(corners.min(axis=0), corners.max(axis=0))
 
-    def draw(self, camera: Camera, ctx: cairo.Context) -> None:
+    def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Each member's subpaths, fill and stroke, in order."""
+        opacity *= self.opacity
         shown = [m for m in self.members if len(m.points) >= 4]
-        if not shown:
+        if not shown or opacity <= 0:
             return
         points = np.concatenate([m.points[:len(m.points) // 4 * 4, :2] for m in shown])
         starts, ends = points[0::4], points[3::4]
@@ -103,7 +111,14 @@ class PathBatch(SelfDrawnPath):
         for member in shown:
             last = first + len(member.points) // 4
             fill, stroke = member.get_fill_rgbas(), member.get_stroke_rgbas()
+            if isinstance(member, SelfDrawnPath):
+                member.draw(camera, ctx, opacity)
+                first = last
+                continue
             if len(fill) > 1 or len(stroke) > 1 or member.get_stroke_width(background=True) > 0:
+                if opacity < 1:
+                    raise ValueError(f"a PathBatch cannot fade a {type(member).__name__} with a gradient "
+                                     "or a background stroke")
                 _manim_display_vectorized(camera, member, ctx)
                 first = last
                 continue
@@ -121,12 +136,12 @@ class PathBatch(SelfDrawnPath):
                 ctx.close_path()
             first = last
             r, g, b, a = fill[0]
-            ctx.set_source_rgba(b, g, r, a)
+            ctx.set_source_rgba(b, g, r, a * opacity)
             ctx.fill_preserve()
             width = member.get_stroke_width()
             if width > 0:
                 r, g, b, a = stroke[0]
-                ctx.set_source_rgba(b, g, r, a)
+                ctx.set_source_rgba(b, g, r, a * opacity)
                 ctx.set_line_width(width * camera.cairo_line_width_multiple)
                 ctx.set_line_join(LINE_JOIN_MAP[member.joint_type])
                 ctx.set_line_cap(CAP_STYLE_MAP[member.cap_style])

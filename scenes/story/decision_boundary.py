@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Group, VGroup, config, linear
+from manim import DOWN, LEFT, RIGHT, UP, Group, UpdateFromAlphaFunc, VGroup, config, linear
 
 import netcore
 from netcore.limits import check_training_work
@@ -310,8 +310,14 @@ class DecisionBoundary(NetreelScene):
         )
         self.add(*heatmaps, self.plane.contour)
         self.plane.contour.set_stroke(opacity=0)
-        self.play(FadeIn(panels), self.plane.heatmap.appear(field=False), self.caption.say(_INTRO),
-                  run_time=_APPEAR_SECONDS)
+        # The panels fade in drawn by one PathBatch (as Manim's FadeIn would draw them, for less).
+        fading = PathBatch([panels])
+        fading.opacity = 0.0
+        self.add(fading)
+        self.play(UpdateFromAlphaFunc(fading, lambda batch, alpha: setattr(batch, "opacity", alpha)),
+                  self.plane.heatmap.appear(field=False), self.caption.say(_INTRO), run_time=_APPEAR_SECONDS)
+        self.remove(fading)
+        self.add(panels)
         # Manim redraws what changes and everything drawn after it: what changes goes last
         # (nothing overlaps it but the borders' inner halves, covered as during training).
         self.bring_to_front(*heatmaps, self.plane.contour)
