@@ -3,13 +3,14 @@
     PYTHONPATH=. .venv/bin/python bench/bench_explainer.py            # GIF, 480p15, 1080p60 (two sections)
     PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --full     # 1080p60: the whole explainer
     PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --no-hd    # skip 1080p60
+    PYTHONPATH=. .venv/bin/python bench/bench_explainer.py --gif-only # only the GIF comparison
 
 Reports wall seconds per second of video for the default explainer (title
 cards + every section, joined without re-encoding) with ``--jobs 1`` and
 ``--jobs 2`` and the speed-up between them (the surveys of the pieces kept
 from a first run, as a user's second render would), and the size of
 netreel's GIF of one scene against Manim's own ``format="gif"`` of the same
-clip, as a ratio.
+clip, as a ratio, with how far netreel's decoded frames are from the rendered ones.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ import time
 from pathlib import Path
 
 import av
+import numpy as np
 from bench_chunks import explainer
 from manim import tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
+from PIL import Image, ImageSequence
 
 from scenes.cli.settings import QUALITIES
 from scenes.cli.story import story_jobs
-from scenes.output.frames import FrameStore
-from scenes.output.gif import GifSettings, write_gif
+from scenes.output.frames import FrameStore, _gif_frames
+from scenes.output.gif import GifSettings, poster_start, write_gif
 from scenes.output.render import manim_settings, render_scene
 from scenes.output.writers import format_size
 from scenes.registry import find_scene
@@ -76,7 +79,19 @@ def bench_gif(scene_name: str) -> None:
         manim_size, our_size = os.path.getsize(manim_gif), os.path.getsize(ours)
         print(f"GIF of {scene_name} at 480p15 ({frames.duration:.1f} s): netreel {format_size(our_size)}"
               f" vs Manim {format_size(manim_size)} = {our_size / manim_size:.2f}x the size;"
-              f" time {done - start:.1f} s ({done - rendered:.1f} s encoding) vs Manim {manim_time:.1f} s")
+              f" time {done - start:.1f} s ({done - rendered:.1f} s encoding) vs Manim {manim_time:.1f} s;"
+              f" mean colour error {colour_error(frames, ours):.2f} of 255", flush=True)
+
+
+def colour_error(frames: FrameStore, path: Path) -> float:
+    """Mean absolute difference between each rendered frame and the GIF's frame at its moment."""
+    with Image.open(path) as image:
+        decoded = [(np.asarray(frame.convert("RGB"), np.int16), frame.info["duration"])
+                   for frame in ImageSequence.Iterator(image)]
+    ends = np.cumsum([duration for _, duration in decoded])
+    shown = (int(np.searchsorted(ends, 10 * round(100 * k / frames.fps), side="right")) for k in range(len(frames)))
+    rendered = _gif_frames(frames, GifSettings(frames.fps), poster_start(frames))
+    return float(np.mean([np.abs(decoded[index][0] - frame).mean() for index, (frame, _) in zip(shown, rendered)]))
 
 
 def main() -> None:
@@ -84,8 +99,11 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="1080p60: the whole explainer, not two sections")
     parser.add_argument("--no-hd", action="store_true", help="skip the 1080p60 run")
     parser.add_argument("--gif-scene", default="superposition", help="scene for the GIF comparison")
+    parser.add_argument("--gif-only", action="store_true", help="only the GIF comparison")
     args = parser.parse_args()
     bench_gif(args.gif_scene)
+    if args.gif_only:
+        return
     with tempfile.TemporaryDirectory(prefix="netreel-bench-cache-") as cache:
         os.environ["NETREEL_CACHE_DIR"] = cache
         bench_explainer("l", None)

@@ -127,20 +127,22 @@ def test_a_clip_that_opens_on_a_picture_keeps_its_first_frame():
 
 @pytest.fixture(scope="module")
 def opening_gifs(tmp_path_factory):
-    """Each scene's opening (its first three animations) as a GIF, decoded."""
+    """Each scene's opening (its first three animations) as a GIF: decoded frames, delays, source frames, poster."""
     folder = tmp_path_factory.mktemp("posters")
     gifs = {}
     for name, scene in scenes().items():
         with tempconfig({"upto_animation_number": 2}):
-            frames = render_frames(scene, width=64, height=36, fps=4)
-        write_gif(store_of(frames, fps=4), folder / f"{name}.gif", GifSettings(4))
-        gifs[name] = [frame.astype(int) for frame in decode(folder / f"{name}.gif")[0]]
+            source = [frame[..., :3].astype(int) for frame in render_frames(scene, width=64, height=36, fps=4)]
+        store = store_of([frame.astype(np.uint8) for frame in source], fps=4)
+        write_gif(store, folder / f"{name}.gif", GifSettings(4))
+        frames, delays, _ = decode(folder / f"{name}.gif")
+        gifs[name] = [frame.astype(int) for frame in frames], delays, source, poster_start(store)
     return gifs
 
 
 @pytest.mark.parametrize("name", list(scenes()))
 def test_no_scene_gif_opens_on_a_blank_or_faint_frame(opening_gifs, name):
-    frames = opening_gifs[name]
+    frames = opening_gifs[name][0]
     background = frames[0][0, 0]
     contrasts = [np.abs(frame - background).max() for frame in frames[:8]]  # its first 2 s
     assert contrasts[0] > 0, f"{name}'s GIF opens on a background-only frame"
@@ -211,3 +213,71 @@ def test_fit_gif_refuses_an_impossible_budget_and_writes_nothing(tmp_path):
     with pytest.raises(GifTooLarge, match="over the 100 B limit"):
         fit_gif(noisy_clip(), tmp_path / "fit.gif", GifSettings(20), 100)
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- size work keeps colours and timing
+
+
+def shown_at(delays: list[int], count: int, fps: float) -> list[int]:
+    """Which decoded frame is on screen at each of ``count`` source frames at ``fps`` (each starts on a 1/100 s)."""
+    ends = np.cumsum(delays)
+    return [int(np.searchsorted(ends, 10 * round(100 * k / fps), side="right")) for k in range(count)]
+
+
+def captioned_clip(background, ink, n_fade: int = 100, n_hold: int = 6) -> list[np.ndarray]:
+    """An anti-aliased dot crossing the frame while a caption fades in (2 levels a frame), then out; a hold."""
+    yy, xx = np.mgrid[0:36, 0:64]
+    caption = np.zeros((36, 64))
+    caption[26:32, 8:56:2] = np.linspace(0.7, 1.0, 24)  # strokes of text, each fading at its own pace
+    frames = []
+    steps = [i / n_fade for i in range(n_fade + 1)] + [1 - i / n_fade for i in range(1, n_fade + 1)]
+    for i, level in enumerate(steps):
+        dot = np.clip(5 - np.hypot(xx - 6 - 52 * i / len(steps), yy - 12), 0, 1)
+        cover = np.maximum(dot, caption * level)[..., None]
+        frames.append(np.round(background + (np.array(ink) - background) * cover).astype(np.uint8))
+    return frames + [frames[-1]] * n_hold
+
+
+@pytest.mark.parametrize("background, ink", [((0, 0, 0), (250, 250, 250)), ((255, 255, 255), (20, 40, 200))])
+def test_decoded_frames_keep_the_colours_and_the_length_of_the_clip(tmp_path, background, ink):
+    frames = captioned_clip(np.array(background), ink)
+    decoded, delays, _ = decode_written(store_of(frames, fps=15), tmp_path, GifSettings(15))
+    assert sum(delays) == pytest.approx(1000 * len(frames) / 15, abs=10)
+    assert len(decoded) < len(frames)  # changes of a few levels cost no frame of their own
+    with Image.open(tmp_path / "clip.gif") as image:
+        palette = np.asarray(image.getpalette(), int).reshape(-1, 3)
+    for k, index in enumerate(shown_at(delays, len(frames), 15)):
+        got, want = decoded[index].astype(int), frames[k].astype(int)
+        nearest = palette[((want[:, :, None] - palette[None, None]) ** 2).sum(axis=-1).argmin(axis=-1)]
+        assert (np.abs(got - want).max(axis=-1) <= np.abs(nearest - want).max(axis=-1) + gif.EDGE_SLACK).all()
+        assert np.abs(got - want).mean() < 1.5
+    resting = decoded[-1].astype(int)
+    assert np.array_equal(resting[20:36], frames[-1][20:36])  # the faded caption leaves no ghost
+    assert np.abs(resting - frames[-1]).max() <= gif.SLACK
+
+
+def test_a_smooth_drifting_gradient_keeps_its_colours(tmp_path):
+    """Away from sharp edges a pixel lags at most SLACK levels behind (a training heatmap stays smooth)."""
+    ramp = np.linspace(40, 100, 64)[None, :, None] * np.ones((36, 1, 3))
+    frames = [np.round(ramp + k).astype(np.uint8) for k in range(30)]
+    decoded, delays, _ = decode_written(store_of(frames, fps=15), tmp_path, GifSettings(15))
+    for k, index in enumerate(shown_at(delays, len(frames), 15)):
+        assert np.abs(decoded[index].astype(int) - frames[k]).max() <= gif.SLACK, k
+
+
+def test_the_steady_pixels_are_what_makes_gifs_small(monkeypatch):
+    store = store_of(captioned_clip(np.array((0, 0, 0)), (250, 250, 250)), fps=15)
+    steady = len(encode_gif(store, GifSettings(15)))
+    monkeypatch.setattr(gif, "SLACK", 0)
+    monkeypatch.setattr(gif, "EDGE_SLACK", 0)
+    assert steady < 0.8 * len(encode_gif(store, GifSettings(15)))
+
+
+@pytest.mark.parametrize("name", list(scenes()))
+def test_a_scene_gif_shows_its_frames_for_as_long_as_the_clip(opening_gifs, name):
+    frames, delays, source, start = opening_gifs[name]
+    assert sum(delays) == pytest.approx(1000 * (len(source) - start) / 4, abs=10)
+    errors = [np.abs(frames[index] - source[start + k]).max(axis=-1)
+              for k, index in enumerate(shown_at(delays, len(source) - start, 4))]
+    assert np.mean([error.mean() for error in errors]) < 3
+    assert max(np.percentile(error, 99) for error in errors) < 40

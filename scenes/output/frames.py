@@ -183,16 +183,16 @@ def _schedule(n_frames: int, source_fps: float, fps: float) -> tuple[list[int], 
     return sources, delays
 
 
-def _gif_frames(store: FrameStore, settings: GifSettings) -> Iterator[tuple[np.ndarray, int]]:
-    """The clip resampled to ``settings``: ``(rgb_frame, delay_cs)`` pairs."""
+def _gif_frames(store: FrameStore, settings: GifSettings, first: int = 0) -> Iterator[tuple[np.ndarray, int]]:
+    """The clip from frame ``first`` on, resampled to ``settings``: ``(rgb_frame, delay_cs)`` pairs."""
     fps = min(settings.fps, store.fps, MAX_GIF_FPS)
-    sources, delays = _schedule(len(store), store.fps, fps)
+    sources, delays = _schedule(len(store) - first, store.fps, fps)
     size = _scaled(store.shape, settings.scale)[::-1]
     pictures = store.pictures()
     picture, count = next(pictures)
     first_index, resized = 0, None
     for source, delay in zip(sources, delays):
-        while source >= first_index + count:
+        while first + source >= first_index + count:
             first_index += count
             picture, count = next(pictures)
             resized = None
@@ -203,12 +203,12 @@ def _gif_frames(store: FrameStore, settings: GifSettings) -> Iterator[tuple[np.n
         yield resized, delay
 
 
-def _palette(store: FrameStore, settings: GifSettings) -> np.ndarray:
+def _palette(store: FrameStore, settings: GifSettings, first: int = 0) -> np.ndarray:
     """A shared palette of at most ``colours - 1`` colours (one index stays transparent)."""
     fps = min(settings.fps, store.fps, MAX_GIF_FPS)
-    n_frames = len(_schedule(len(store), store.fps, fps)[0])
+    n_frames = len(_schedule(len(store) - first, store.fps, fps)[0])
     picks = set(np.linspace(0, n_frames - 1, min(_PALETTE_SAMPLES, n_frames)).astype(int).tolist())
-    frames = [frame for i, (frame, _) in enumerate(_gif_frames(store, settings)) if i in picks]
+    frames = [frame for i, (frame, _) in enumerate(_gif_frames(store, settings, first)) if i in picks]
     # The palette needs the colours, not the detail: sample a reduced copy.
     step = max(1, frames[0].shape[1] // _SAMPLE_WIDTH)
     pixels = np.concatenate([frame[::step, ::step].reshape(-1, 3) for frame in frames])

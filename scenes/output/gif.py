@@ -2,12 +2,13 @@
 
 The frames come from a :class:`~scenes.output.frames.FrameStore`. They are
 resampled to the GIF's rate with delays that add up to the clip's true length,
-mapped to one palette shared by every frame (sampled across the clip), written by
-imageio's Pillow plugin (which keeps each frame's changed rectangle and merges
-identical frames), then ``gifsicle -O3`` makes unchanged pixels transparent and
-recompresses; ``--lossy`` is one of :func:`fit_gif`'s steps toward a size budget.
-GIFs loop forever and never open on a blank frame: the opening fade-in from the
-background is left out (:func:`poster_start`).
+mapped to one palette shared by every frame (sampled across the clip) without
+dithering, a pixel redrawn only when its colour really changes (:data:`SLACK`),
+identical frames merged into one longer delay, written by imageio's Pillow plugin,
+then ``gifsicle -O3`` makes unchanged pixels transparent and recompresses;
+``--lossy`` is one of :func:`fit_gif`'s steps toward a size budget. GIFs loop
+forever and never open on a blank frame: the opening fade-in from the background
+is left out (:func:`poster_start`).
 
 ``gifsicle`` is a system package (the Makefile installs it); :func:`require_gifsicle`
 says how to get it when it is missing.
@@ -20,13 +21,11 @@ import io
 import math
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
-from PIL import Image
 
 from . import frames
 from .frames import MAX_GIF_FPS, FrameStore, GifTooLarge
@@ -34,13 +33,18 @@ from .writers import atomic_path, format_size
 
 __all__ = [
     "GifSettings", "GifsicleMissing", "require_gifsicle", "poster_start",
-    "encode_gif", "write_gif", "fit_gif", "fit_note", "LOSSY_STEPS",
+    "encode_gif", "write_gif", "fit_gif", "fit_note", "LOSSY_STEPS", "SLACK", "EDGE_SLACK", "EDGE_CONTRAST",
 ]
 
 #: How far into a clip the opening fade-in is looked for.
 _POSTER_SECONDS = 3.0
 #: gifsicle's --lossy in fit_gif's steps: mild first (hardly visible on flat art), strong last.
 LOSSY_STEPS = (30, 80)
+#: A pixel is drawn again only when its best colour is more than SLACK levels (of 255, in any
+#: channel) closer to the frame than the colour it shows; EDGE_SLACK while it moves by a sharp
+#: edge (EDGE_CONTRAST levels within 3x3 pixels), where the eye does not see it. Anti-aliasing
+#: that shimmers as lines and text are redrawn then costs nothing: a third of a GIF's bytes.
+SLACK, EDGE_SLACK, EDGE_CONTRAST = 3, 16, 32
 
 
 class GifsicleMissing(ValueError):
@@ -122,29 +126,40 @@ def poster_start(store: FrameStore) -> int:
 # --------------------------------------------------------------------- encoding
 
 
-def _gif_frames(store: FrameStore, settings: GifSettings) -> Iterator[tuple[np.ndarray, int, bool]]:
-    """The clip from its poster frame on, resampled to ``settings``: ``(rgb_frame, delay_cs, new)``.
+def _edges(frame: np.ndarray) -> np.ndarray:
+    """Where ``frame`` is by a sharp edge: its 3x3 neighbourhood spans :data:`EDGE_CONTRAST` levels or more."""
+    brightest = np.maximum(np.maximum(frame[..., 0], frame[..., 1]), frame[..., 2])  # faster than max(axis=-1)
+    padded = np.pad(brightest.astype(np.uint8), 1, mode="edge")
+    spans = []
+    for pick in (np.maximum, np.minimum):  # over 3 rows, then 3 columns
+        rows = pick(pick(padded[:-2], padded[1:-1]), padded[2:])
+        spans.append(pick(pick(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:]))
+    return spans[0] - spans[1] >= EDGE_CONTRAST
 
-    ``new`` is False when the frame shows the same picture as the one before.
+
+def _steady(
+    indices: np.ndarray, frame: np.ndarray, previous: np.ndarray, shown: np.ndarray, palette: np.ndarray,
+    background: int,
+) -> np.ndarray:
+    """``indices`` (``frame`` mapped to ``palette``), except where the picture ``shown`` may stay.
+
+    ``frame``, ``previous`` (the frame before) and ``palette`` are int16 RGB. A pixel keeps
+    its shown colour while that is within :data:`SLACK` levels of its best colour, within
+    :data:`EDGE_SLACK` while it moves by a sharp edge, and never when it rests on the
+    ``background`` colour (so a faded-out caption leaves no ghost).
     """
-    first = poster_start(store)
-    fps = min(settings.fps, store.fps, MAX_GIF_FPS)
-    sources, delays = frames._schedule(len(store) - first, store.fps, fps)
-    size = frames._scaled(store.shape, settings.scale)[::-1]
-    pictures = store.pictures()
-    picture, count = next(pictures)
-    first_index, resized = 0, None
-    for source, delay in zip(sources, delays):
-        while first + source >= first_index + count:
-            first_index += count
-            picture, count = next(pictures)
-            resized = None
-        new = resized is None
-        if new:
-            resized = picture if settings.scale == 1 else np.asarray(
-                Image.fromarray(picture).resize(size, Image.Resampling.LANCZOS)
-            )
-        yield resized, delay, new
+    changed = indices != shown
+    if not changed.any():
+        return indices
+    pixels = frame[changed]
+    old, best = shown[changed], indices[changed]
+    moving = np.any(pixels != previous[changed], axis=-1)
+    slack = np.where(moving & _edges(frame)[changed], EDGE_SLACK, np.where(~moving & (best == background), 0, SLACK))
+    shown_error = np.abs(palette[old] - pixels).max(axis=-1)
+    best_error = np.abs(palette[best] - pixels).max(axis=-1)
+    steady = indices.copy()
+    steady[changed] = np.where(shown_error <= best_error + slack, old, best)
+    return steady
 
 
 def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
@@ -158,16 +173,24 @@ def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
     if not 2 <= settings.colors <= 256:
         raise ValueError(f"colours must be between 2 and 256, got {settings.colors}")
     gifsicle = require_gifsicle()
-    colors = frames._palette(store, settings)
+    first = poster_start(store)
+    colors = frames._palette(store, settings, first)
     nearest = frames._NearestColour(colors)
+    levels = colors.astype(np.int16)
     table = np.zeros((2 ** max(1, math.ceil(math.log2(len(colors)))), 3), np.uint8)
     table[: len(colors)] = colors
-    # Identical frames (once mapped to the palette) become one longer delay.
+    # Identical frames (once mapped to the palette and steadied) become one longer delay.
     images: list[np.ndarray] = []
     delays: list[int] = []
-    for frame, delay, new in _gif_frames(store, settings):
-        indices = nearest(frame) if new else images[-1]
-        if images and (not new or np.array_equal(indices, images[-1])):
+    previous = background = None
+    for frame, delay in frames._gif_frames(store, settings, first):
+        indices, pixels = nearest(frame), frame.astype(np.int16)
+        if images:
+            indices = _steady(indices, pixels, previous, images[-1], levels, background)
+        else:
+            background = int(np.bincount(indices.ravel()).argmax())  # the most common colour
+        previous = pixels
+        if images and np.array_equal(indices, images[-1]):
             delays[-1] += delay
             continue
         images.append(indices)
