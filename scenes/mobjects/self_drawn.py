@@ -106,7 +106,8 @@ class PathBatch(SelfDrawnPath):
         # Where a curve does not start at the previous one's end, a subpath starts (np.isclose, as Manim).
         split = np.ones(len(starts), dtype=bool)
         split[1:] = ~(np.abs(starts[1:] - ends[:-1]) <= 1e-6 + 1e-5 * np.abs(starts[1:])).all(axis=1)
-        split, coords = split.tolist(), points.tolist()
+        # One flat list (x0, y0, x1, y1, ...): nested lists would cost a list per point.
+        split, flat = split.tolist(), points.ravel().tolist()
         first = 0
         for member in shown:
             last = first + len(member.points) // 4
@@ -125,14 +126,15 @@ class PathBatch(SelfDrawnPath):
             ctx.new_path()
             begin = None
             for curve in range(first, last):
+                at = 8 * curve
                 if split[curve] or curve == first:
-                    if begin is not None and _same(coords[begin], coords[4 * curve - 1]):
+                    if begin is not None and _same(flat, begin, at - 2):
                         ctx.close_path()
-                    begin = 4 * curve
+                    begin = at
                     ctx.new_sub_path()
-                    ctx.move_to(*coords[begin])
-                ctx.curve_to(*coords[4 * curve + 1], *coords[4 * curve + 2], *coords[4 * curve + 3])
-            if _same(coords[begin], coords[4 * last - 1]):
+                    ctx.move_to(flat[at], flat[at + 1])
+                ctx.curve_to(*flat[at + 2:at + 8])
+            if _same(flat, begin, 8 * last - 2):
                 ctx.close_path()
             first = last
             r, g, b, a = fill[0]
@@ -148,9 +150,11 @@ class PathBatch(SelfDrawnPath):
                 ctx.stroke_preserve()
 
 
-def _same(p: list[float], q: list[float]) -> bool:
-    """Whether two 2-D points are equal as Manim judges a closed subpath (``np.isclose``)."""
-    return abs(p[0] - q[0]) <= 1e-6 + 1e-5 * abs(q[0]) and abs(p[1] - q[1]) <= 1e-6 + 1e-5 * abs(q[1])
+def _same(flat: list[float], p: int, q: int) -> bool:
+    """Whether the 2-D points at ``flat[p:p + 2]`` and ``flat[q:q + 2]`` are equal as Manim
+    judges a closed subpath (``np.isclose``)."""
+    return (abs(flat[p] - flat[q]) <= 1e-6 + 1e-5 * abs(flat[q])
+            and abs(flat[p + 1] - flat[q + 1]) <= 1e-6 + 1e-5 * abs(flat[q + 1]))
 
 
 _manim_display_image = Camera.display_image_mobject
