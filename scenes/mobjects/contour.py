@@ -31,24 +31,22 @@ _SADDLES: dict[int, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ..
 }
 
 
-def _crossings(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the level crosses each horizontal and each vertical grid edge, as grid coordinates.
+def _crossings(values: np.ndarray, level: float, edges: np.ndarray) -> np.ndarray:
+    """Where the level crosses each of the grid ``edges``, as grid coordinates ``(k, 2)``.
 
-    Returns ``(horizontal, vertical)``: ``horizontal[j, i]`` is the (x, y) point on the
-    edge from sample (j, i) to (j, i + 1); ``vertical[j, i]`` on the edge from (j, i)
-    to (j + 1, i). Edges the level does not cross hold meaningless points.
+    Edge ids count the horizontal edges first, row by row (edge ``j * (cols - 1) + i``
+    joins samples (j, i) and (j, i + 1)), then the vertical ones (``rows * (cols - 1) +
+    j * cols + i`` joins (j, i) and (j + 1, i)).
     """
     rows, cols = values.shape
-
-    def fraction(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.clip(np.nan_to_num((level - a) / (b - a), nan=0.5), 0.0, 1.0)
-
-    j, i = np.mgrid[0:rows, 0:cols - 1]
-    horizontal = np.stack([i + fraction(values[:, :-1], values[:, 1:]), j], axis=-1)
-    j, i = np.mgrid[0:rows - 1, 0:cols]
-    vertical = np.stack([i, j + fraction(values[:-1, :], values[1:, :])], axis=-1)
-    return horizontal, vertical
+    horizontals = rows * (cols - 1)
+    vertical = edges >= horizontals
+    j, i = np.divmod(np.where(vertical, edges - horizontals, edges), np.where(vertical, cols, cols - 1))
+    start = j * cols + i
+    a, b = values.ravel()[start], values.ravel()[start + np.where(vertical, cols, 1)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along = np.clip(np.nan_to_num((level - a) / (b - a), nan=0.5), 0.0, 1.0)
+    return np.column_stack([i + np.where(vertical, 0.0, along), j + np.where(vertical, along, 0.0)])
 
 
 def _segment_table() -> np.ndarray:
@@ -92,9 +90,10 @@ def contour_lines(values: np.ndarray, level: float = 0.5) -> list[np.ndarray]:
     ids = np.repeat(ids, 2, axis=0)
     real = kinds[:, 0] >= 0
     links = np.take_along_axis(ids[real], kinds[real], axis=1)
-    horizontal, vertical_points = _crossings(values, level)
-    points = np.concatenate([horizontal.reshape(-1, 2), vertical_points.reshape(-1, 2)])
-    return [points[chain] for chain in _chain(links)]
+    # Only the edges the segments touch get a crossing point.
+    edges, links = np.unique(links, return_inverse=True)
+    points = _crossings(values, level, edges)
+    return [points[chain] for chain in _chain(links.reshape(-1, 2))]
 
 
 def _chain(links: np.ndarray) -> list[list[int]]:
