@@ -56,6 +56,7 @@ from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames
+from scenes.mobjects.self_drawn import PathBatch
 from scenes.text import FRAME_MARGIN, Caption, label
 
 __all__ = [
@@ -220,13 +221,18 @@ class UniversalApproximation(NetreelScene):
 
     def _train(self) -> None:
         # play_frames redraws its mobject and everything drawn after it and paints the
-        # rest once, so the live mobjects go last: axes, labels and caption are drawn once.
-        # Frames are recorded denser early, so equal video time per frame lingers on the
-        # fast first steps and speeds through the slow tail.
+        # rest once, so the live mobjects go last, drawn by one PathBatch (the same Cairo
+        # paths as Manim's camera, without its work per mobject): axes, labels and caption
+        # are drawn once. Frames are recorded denser early, so equal video time per frame
+        # lingers on the fast first steps and speeds through the slow tail.
         self._screen_points()
         live = self._live()
-        self.bring_to_front(*live)
-        play_frames(self, len(self.trace), self._show, self.options.duration, mobject=live[0], rate_func=linear)
+        batch = PathBatch(live)
+        self.remove(*live)
+        self.add(batch)
+        play_frames(self, len(self.trace), self._show, self.options.duration, mobject=batch, rate_func=linear)
+        self.remove(batch)
+        self.add(*live)
 
     def _screen_points(self) -> None:
         """Scene points of the output at every trace frame, mapped once (one numpy call)."""
