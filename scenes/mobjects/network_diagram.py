@@ -323,8 +323,11 @@ class EdgeStrokes(SelfDrawnPath):
         ctx.set_line_cap(cairo.LINE_CAP_BUTT)
         ends = (self.ends[..., :2] + self.moved()[:2]).tolist()
         widths = (self.widths * camera.cairo_line_width_multiple).tolist()
-        for ((x0, y0), (x1, y1)), width, (r, g, b, a) in zip(ends, widths, self.rgbas.tolist()):
-            ctx.set_source_rgba(b, g, r, a * opacity)
+        color = None
+        for ((x0, y0), (x1, y1)), width, rgba in zip(ends, widths, self.rgbas.tolist()):
+            if rgba != color:  # a new source costs Cairo a pattern: edges in a row often share one
+                color = rgba
+                ctx.set_source_rgba(rgba[2], rgba[1], rgba[0], rgba[3] * opacity)
             ctx.set_line_width(width)
             ctx.move_to(x0, y0)
             ctx.line_to(x1, y1)

@@ -95,6 +95,12 @@ class PathBatch(SelfDrawnPath):
         corners = np.concatenate([m.points for m in self.members if len(m.points)] or [np.zeros((1, 3))])
         self.set_box(corners.min(axis=0), corners.max(axis=0))
 
+    def __deepcopy__(self, clone_from_id: dict) -> PathBatch:
+        """A copy drawing the very same members (Manim copies every animated mobject; these
+        are the scene's, not the batch's)."""
+        clone_from_id[id(self.members)] = self.members
+        return super().__deepcopy__(clone_from_id)
+
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Each member's subpaths, fill and stroke, in order."""
         opacity *= self.opacity
