@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from manim import RIGHT, Group, ManimColor, config
+from manim import DOWN, RIGHT, Circle, Dot, Group, ManimColor, Scene, VMobject, config
 from support import examples, render_plain
 
 import netcore
@@ -13,8 +13,10 @@ from scenes.base import NetreelScene
 from scenes.cli import main
 from scenes.mobjects.contour import Contour, contour_lines
 from scenes.mobjects.heatmap import Heatmap, class_colors
+from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.points import dot_layer
+from scenes.mobjects.self_drawn import PathBatch
 from scenes.mobjects.table import NumberTable
 from scenes.output.render import render_frames, scene_to_pixel
 from scenes.story.decision_boundary import (
@@ -28,6 +30,7 @@ from scenes.story.region_construction import (
     RegionConstruction,
     RegionConstructionOptions,
 )
+from scenes.text import label
 from scenes.theme import THEMES
 
 DARK = THEMES["dark"]
@@ -166,6 +169,64 @@ def test_heatmap_upsamples_bilinearly_and_checks_its_input():
         heat.upsample(np.zeros(4))
     with pytest.raises(ValueError):
         heat.set_data(ramp, 1.0, 1.0)
+
+
+def _still(build, width=320, height=180) -> np.ndarray:
+    """The RGB frame of a plain scene showing what ``build()`` returns."""
+    class Still(Scene):
+        def construct(self):
+            self.add(*build())
+
+    return render_plain(Still, width=width, height=height).renderer.get_frame()[..., :3].astype(float)
+
+
+def _differ(first: np.ndarray, second: np.ndarray) -> tuple[float, float]:
+    """The largest channel difference and the share of pixels off by more than 8 (anti-aliasing aside)."""
+    off = np.abs(first - second).max(axis=-1)
+    return off.max(), (off > 8).mean()
+
+
+def test_direct_edges_draw_what_the_lines_draw_and_the_lines_follow_a_move():
+    network = netcore.Network([2, 5, 3, 1], seed=2)
+    diagrams = {}
+
+    def diagram(direct):
+        diagrams[direct] = NetworkDiagram(network, DARK, labels=True, direct=direct).shift(0.4 * RIGHT)
+        diagrams[direct].set_data(network.params)
+        return [diagrams[direct]]
+
+    lines, strokes = _still(lambda: diagram(False)), _still(lambda: diagram(True))
+    assert lines.std() > 10
+    largest, share = _differ(lines, strokes)
+    assert largest < 60 and share < 0.005
+    assert np.allclose(diagrams[True].edge(1, 2, 0).get_start(), diagrams[False].edge(1, 2, 0).get_start())
+
+
+def test_a_path_batch_draws_what_manim_draws_and_fades_every_member():
+    def parts():
+        polyline = VMobject(stroke_color=DARK.text, stroke_width=4).set_points_as_corners(
+            [[-3, -1, 0], [-1, 1, 0], [1, -1.2, 0], [3, 0.5, 0]])
+        return [Circle(radius=1, stroke_color=DARK.positive, stroke_width=6).set_fill(DARK.negative, opacity=1),
+                polyline, Dot([2, 1, 0], color=DARK.accent), label("0.0407 step", DARK.text, 40).shift(2 * DOWN)]
+
+    def faded(darkness):
+        members = parts()
+        for member in members:
+            member.fade(darkness)
+        return members
+
+    def batch(opacity):
+        drawn = PathBatch(parts())
+        drawn.opacity = opacity
+        return [drawn]
+
+    manim, batched = _still(parts), _still(lambda: batch(1.0))
+    assert manim.std() > 10
+    largest, share = _differ(manim, batched)
+    assert largest < 30 and share < 0.002
+    largest, share = _differ(_still(lambda: faded(0.6)), _still(lambda: batch(0.4)))
+    assert largest < 30 and share < 0.002
+    assert _differ(manim, _still(lambda: batch(0.4)))[1] > 0.02  # a fade shows
 
 
 # ---------------------------------------------------------------- boundary

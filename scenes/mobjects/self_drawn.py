@@ -51,8 +51,8 @@ class SelfDrawnPath(VMobject):
     """A ``VMobject`` whose :meth:`draw` paints it through the camera's Cairo context.
 
     Its :attr:`points` are only its box (one curve from the top-left to the bottom-right
-    corner, handles at the other two), so it moves, aligns and groups like any
-    ``VMobject``; its stroke opacity (which Manim's fades animate) scales what it draws.
+    corner, handles at the other two, see :meth:`set_box`), so it moves, aligns and
+    groups like any ``VMobject``; how it fades is up to its :meth:`draw`.
     """
 
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
