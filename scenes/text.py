@@ -88,7 +88,10 @@ def _built(kind: type[Text], text: str, **kwargs) -> Text:
     Parsing Pango's SVG costs ~3 ms a glyph, a copy ~30x less; the sections of an
     explainer, the chunks of a scene and a survey before a render all build the same texts.
     """
-    key = (kind, text, *sorted((name, str(value)) for name, value in kwargs.items()))
+    # Pango lays a text out in a page of the frame's pixel size and wraps what does not fit
+    # (a long caption wraps in a 96-pixel-wide test render): the size is part of the key.
+    key = (kind, text, config.pixel_width, config.pixel_height,
+           *sorted((name, str(value)) for name, value in kwargs.items()))
     if key not in _BUILT:
         _BUILT[key] = _light(kind(text, **kwargs))
     return _BUILT[key].copy()

@@ -18,6 +18,7 @@ from manim import (
     config,
     linear,
     smooth,
+    tempconfig,
 )
 from support import render_plain
 
@@ -395,3 +396,15 @@ def test_texts_are_built_once_and_handed_out_as_copies():
     assert second.get_fill_color() == color(THEME.text)
     assert np.abs(label("once", THEME.text, 23).get_center() - second.get_center()).max() < 1e-12
     assert label("once", THEME.text, 24).height > second.height  # another size is another text
+
+
+def test_text_copies_follow_the_frame_size_pango_lays_them_out_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path / "cache"))  # no texts kept by other runs
+    # Pango wraps a line wider than the frame's pixel width: a copy kept from a tiny
+    # render must not turn up, wrapped, in a bigger one. (Each size in its own media
+    # folder, as renders are: Manim's SVG files are named without the size.)
+    heights = []
+    for k, (width, height) in enumerate(((96, 54), (854, 480), (96, 54))):
+        with tempconfig({"pixel_width": width, "pixel_height": height, "media_dir": str(tmp_path / str(k))}):
+            heights.append(label("a caption long enough to wrap in a tiny frame", THEME.text, 26).height)
+    assert heights[0] == heights[2] > 1.5 * heights[1]
