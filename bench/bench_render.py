@@ -4,6 +4,7 @@ Prints, asserts nothing::
 
     PYTHONPATH=. .venv/bin/python bench/bench_render.py            # best of 3, with the steps check
     PYTHONPATH=. .venv/bin/python bench/bench_render.py --quick    # one timed render of each, no steps check
+    PYTHONPATH=. .venv/bin/python bench/bench_render.py --quick --quality 480p15
 
 1. Render time of uat against an empty scene of the same length (the encoding floor),
    and of backprop against its own empty scene, at 480p15 and 1080p60: the ratio of
@@ -105,12 +106,13 @@ def fastest(cases: dict[str, tuple], quality: str, folder: Path, repeats: int) -
     return times
 
 
-def floor_ratios(folder: Path, repeats: int) -> None:
+def floor_ratios(folder: Path, repeats: int, qualities: list[str]) -> None:
     """Part 1: uat and backprop against empty scenes of their lengths, per quality."""
     print(f"1. render time / an empty scene's of the same length (best of {repeats}; "
           "'first': the run's first render, which builds every text)")
     first = True
-    for quality, (_, _, fps) in QUALITIES.items():
+    for quality in qualities:
+        fps = QUALITIES[quality][2]
         _, path = train(500, fps, folder)
         uat = (UniversalApproximation, UniversalApproximationOptions(trace=path, duration=DURATION))
         backprop = (Backpropagation, BackpropOptions())
@@ -148,12 +150,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=REPEATS, help="renders of each case; the fastest counts")
     parser.add_argument("--quick", action="store_true", help="one render of each case, no steps check")
+    parser.add_argument("--quality", action="append", choices=list(QUALITIES),
+                        help="only this quality (repeat for more); default: all")
     args = parser.parse_args()
     repeats = 1 if args.quick else max(1, args.repeats)
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as folder:
         folder = Path(folder)
         print(f"uat: {DURATION:g} s of training replay ({LENGTH:g} s of video); backprop: its default story\n")
-        floor_ratios(folder, repeats)
+        floor_ratios(folder, repeats, args.quality or list(QUALITIES))
         if not args.quick:
             steps_ratio(folder, repeats)
 

@@ -150,10 +150,20 @@ class Backpropagation(NetreelScene):
         """Clear the panel and reveal ``rows`` of ``panel`` (all of them if none are given)."""
         self.panel_text.extend(panel.lines)
         old, self.on_panel = self.on_panel, []
+        self._on_top(*old)
         self.play(*(FadeOut(r) for r in old), self._reveal(*(rows or panel)))
 
     def _say(self, text: str) -> None:
+        self._on_top(self.caption.line)
         self.play(self.caption.say(text))
+
+    def _on_top(self, *mobjects: Mobject | None) -> None:
+        """Draw ``mobjects`` last: Manim redraws, every frame of a play, everything drawn after
+        the first thing the play changes. The caption and the panel overlap nothing else,
+        so the change leaves the picture as it was and the rest of it a still."""
+        shown = [m for m in mobjects if m is not None and m in self.mobjects]
+        if shown:
+            self.bring_to_front(*shown)
 
     # ------------------------------------------------------------------ beats
 
