@@ -108,6 +108,7 @@ class Heatmap(SelfDrawn):
         self.box_width, self.box_height = self.cols * step, self.rows * step
         self.blocks = np.zeros((self.rows, self.cols, 4), dtype=np.uint8)
         self.image = self.blocks
+        self._snapped: np.ndarray | None = None
         super().__init__(**kwargs)
         # Where each block's centre falls across the box: 0..1 left to right, bottom to top.
         self._across = (np.arange(self.cols) + 0.5) / self.cols
@@ -223,11 +224,15 @@ class Heatmap(SelfDrawn):
 
     def snap(self) -> Heatmap:
         """Move the box onto whole pixels (by under a pixel), so its blocks fall on the frame's pixels."""
+        corner = self.points[0, :2]
+        if self._snapped is not None and corner[0] == self._snapped[0] and corner[1] == self._snapped[1]:
+            return self  # not moved since: already on whole pixels
         unit = config.frame_width / config.pixel_width
-        corner = self.points[0, :2] / unit + 0.5 * np.array([config.pixel_width, -config.pixel_height])
+        corner = corner / unit + 0.5 * np.array([config.pixel_width, -config.pixel_height])
         offset = (np.round(corner) - corner) * unit
         if np.any(np.abs(offset) > 1e-9):
             self.points[:, :2] += offset
+        self._snapped = self.points[0, :2].copy()
         return self
 
     def draw(self, camera: Camera, pixel_array: np.ndarray) -> None:

@@ -285,6 +285,8 @@ class DecisionBoundary(NetreelScene):
 
     def _set_accuracy(self, accuracy: float) -> None:
         text = f"{100 * accuracy:.1f}"
+        if text == self.accuracy_value.text:  # most steps: nothing to redo
+            return
         self.accuracy_value.set_data(text)
         self.accuracy_value.shift((self.accuracy_right - self.accuracy_value.get_right()[0]) * RIGHT)
 
