@@ -311,11 +311,13 @@ def corner_path(corners: np.ndarray) -> np.ndarray:
     return _segments(corners[:-1], corners[1:])
 
 
+# Where a straight cubic piece has its anchors and handles, as Manim's set_points_as_corners puts them.
+_THIRDS = np.linspace(0, 1, 4)[:, None, None]
+
+
 def _segments(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    # Straight cubic pieces from starts[k] to ends[k], handles at thirds, as Manim's
-    # set_points_as_corners places them (same arithmetic, so the same points).
-    thirds = np.linspace(0, 1, 4)[:, None, None]
-    return ((1 - thirds) * starts + thirds * ends).transpose(1, 0, 2).reshape(-1, 3)
+    # Straight cubic pieces from starts[k] to ends[k] (same arithmetic as Manim, so the same points).
+    return ((1 - _THIRDS) * starts + _THIRDS * ends).transpose(1, 0, 2).reshape(-1, 3)
 
 
 def _full_range(bounds: Sequence[float]) -> list[float]:
