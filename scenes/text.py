@@ -11,10 +11,17 @@ A :class:`Caption` also keeps what it said and when, as :class:`Cue` records
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
+import manimpango
 from manim import (
     DOWN,
     Animation,
@@ -29,6 +36,7 @@ from manim import (
     config,
 )
 
+from .cache import load_entry, save_entry
 from .theme import FONT, MONO_FONT, Theme
 
 __all__ = [
@@ -83,18 +91,44 @@ _BUILT: dict[tuple, Text] = {}
 
 
 def _built(kind: type[Text], text: str, **kwargs) -> Text:
-    """A copy of ``kind(text, **kwargs)``, built once per process.
+    """A copy of ``kind(text, **kwargs)``, built once per process, and kept in netreel's cache.
 
-    Parsing Pango's SVG costs ~3 ms a glyph, a copy ~30x less; the sections of an
-    explainer, the chunks of a scene and a survey before a render all build the same texts.
+    Parsing Pango's SVG costs ~3 ms a glyph, a copy ~30x less and loading a kept
+    one ~100x less; the sections of an explainer, the pieces of a scene, the survey
+    before them (each maybe in another process) and the next run all build the same texts.
     """
     # Pango lays a text out in a page of the frame's pixel size and wraps what does not fit
     # (a long caption wraps in a 96-pixel-wide test render): the size is part of the key.
-    key = (kind, text, config.pixel_width, config.pixel_height,
+    key = (kind.__name__, text, config.pixel_width, config.pixel_height,
            *sorted((name, str(value)) for name, value in kwargs.items()))
     if key not in _BUILT:
-        _BUILT[key] = _light(kind(text, **kwargs))
+        name = hashlib.sha256(repr((_TEXT_CACHE_VERSION, key)).encode()).hexdigest() + ".pickle"
+        kept = load_entry("texts", name, _unpickled(kind))
+        if kept is None:
+            kept = _light(kind(text, **kwargs))
+            save_entry("texts", name, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        _BUILT[key] = kept
     return _BUILT[key].copy()
+
+
+def _text_cache_version() -> str:
+    """What a kept text depends on besides its inputs: this module, Manim, Pango and Python."""
+    return "/".join([hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16], version("manim"),
+                     manimpango.__version__, manimpango.pango_version(), sys.version.split()[0]])
+
+
+def _unpickled(kind: type[Text]) -> Callable[[bytes], Text]:
+    def read(data: bytes) -> Text:
+        # Only netreel writes this cache (under the user's own cache folder), never from user input.
+        text = pickle.loads(data)
+        if type(text) is not kind:
+            raise TypeError(f"a kept text is a {type(text).__name__}, not a {kind.__name__}")
+        return text
+
+    return read
+
+
+_TEXT_CACHE_VERSION = _text_cache_version()
 
 
 def number(

@@ -170,7 +170,7 @@ def test_pieces_in_two_processes_give_the_same_files_as_one_process(tmp_path, ca
         assert ours.png.read_bytes() == reference.png.read_bytes()
         assert ours.cues == reference.cues and ours.srt.read_text() == reference.srt.read_text()
     assert len(whole[0].cues) >= 5, "Superposition's captions are its cues"
-    assert list((tmp_path / "cache").glob("*.json")), "the surveys are kept for the next run"
+    assert list((tmp_path / "cache" / "surveys").glob("*.json")), "the surveys are kept for the next run"
 
 
 def test_a_chunk_that_fails_fails_the_run_and_stops_the_workers(tmp_path, cache):

@@ -57,11 +57,12 @@ def room(module: str) -> str:
 
 
 ROOMS = ("mobjects", "story", "output", "cli")
-SHARED = ("scenes.base", "scenes.theme", "scenes.text")
+SHARED = ("scenes.base", "scenes.theme", "scenes.text", "scenes.cache")
 
 #: room -> rooms (or shared modules) it must never import
 FORBIDDEN = {
     "netcore": {"scenes", *ROOMS, *SHARED, "scenes.registry"},
+    "scenes.cache": {*ROOMS, "scenes.base", "scenes.theme", "scenes.text", "scenes.registry"},
     "scenes.theme": {*ROOMS, "scenes.base", "scenes.text", "scenes.registry"},
     "scenes.text": {*ROOMS, "scenes.base", "scenes.registry"},
     "scenes.base": set(ROOMS) | {"scenes.registry"},

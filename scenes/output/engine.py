@@ -132,7 +132,9 @@ def _run_pieces(jobs: Sequence[Job], workdir: str | Path, workers: Workers, piec
             ordered = sorted((p for p in pieces if p.job == index), key=lambda p: p.chunk.first)
             folder = tempfile.mkdtemp(prefix="job-", dir=workdir)
             results[index] = join_pieces(jobs[index], [done.pop(p) for p in ordered], folder)
-            if progress is not None:
+            if queue is not None:
+                queue.put((index, None))  # after the frames its pieces reported
+            elif progress is not None:
                 progress.finished(index)
             if on_done:
                 on_done(index)

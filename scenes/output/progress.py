@@ -225,11 +225,19 @@ class Progress:
 
     @contextmanager
     def listen(self, queue: Any) -> Iterator[None]:
-        """Apply ``(clip, frames)`` reports from ``queue`` (worker processes) while the block runs."""
+        """Apply ``(clip, frames)`` reports from ``queue`` (worker processes) while the block runs.
+
+        ``(clip, None)`` says the clip is finished: sent through the same queue, it
+        comes after every frame reported before it.
+        """
 
         def pump() -> None:
             while (message := queue.get()) is not None:
-                self.drawn(*message)
+                clip, frames = message
+                if frames is None:
+                    self.finished(clip)
+                else:
+                    self.drawn(clip, frames)
 
         reader = threading.Thread(target=pump, name="netreel-progress", daemon=True)
         reader.start()

@@ -1,15 +1,14 @@
 """Surveys kept between runs: a scene's plays depend only on its code and inputs.
 
-A survey (:func:`scenes.output.chunks.survey`) runs a scene's ``construct``
+A survey (:func:`scenes.output.render.survey`) runs a scene's ``construct``
 without drawing, which costs a fair part of a render; the next render of the same
 scene with the same options, theme, size and frame rate reuses it. The key holds
 a digest of netreel's own source (and of a scene file's), so an edited scene is
 surveyed again. The cache only balances work: a stale entry would make pieces of
 unequal length, never wrong frames.
 
-Entries are small JSON files in ``$NETREEL_CACHE_DIR``, else
-``$XDG_CACHE_HOME/netreel/surveys``, else ``~/.cache/netreel/surveys``. A cache
-that cannot be read or written is skipped silently.
+Entries are small JSON files in the ``surveys`` folder of netreel's cache
+(:mod:`scenes.cache`).
 """
 
 from __future__ import annotations
@@ -18,24 +17,15 @@ import functools
 import hashlib
 import inspect
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..cache import load_entry, save_entry
 from .chunks import Play
-from .writers import atomic_path
 
-__all__ = ["cache_dir", "survey_key", "load_survey", "save_survey"]
+__all__ = ["survey_key", "load_survey", "save_survey"]
 
 _VERSION = 1
-
-
-def cache_dir() -> Path:
-    """Where surveys are kept."""
-    if os.environ.get("NETREEL_CACHE_DIR"):
-        return Path(os.environ["NETREEL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "netreel" / "surveys"
 
 
 @functools.cache
@@ -64,21 +54,15 @@ def survey_key(scene_class: type, options: object, theme: str, width: int, heigh
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _plays(data: bytes) -> list[Play]:
+    return [Play(int(frames), float(seconds)) for frames, seconds in json.loads(data)]
+
+
 def load_survey(key: str) -> list[Play] | None:
     """The survey kept under ``key``, or None."""
-    try:
-        rows = json.loads((cache_dir() / f"{key}.json").read_text())
-        return [Play(int(frames), float(seconds)) for frames, seconds in rows]
-    except (OSError, ValueError, TypeError):
-        return None
+    return load_entry("surveys", f"{key}.json", _plays)
 
 
 def save_survey(key: str, plays: Sequence[Play]) -> None:
-    """Keep ``plays`` under ``key`` (written atomically; skipped if the cache is not writable)."""
-    try:
-        folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(folder / f"{key}.json") as temporary:
-            temporary.write_text(json.dumps([[play.frames, play.seconds] for play in plays]))
-    except OSError:
-        pass
+    """Keep ``plays`` under ``key`` (skipped if the cache is not writable)."""
+    save_entry("surveys", f"{key}.json", json.dumps([[play.frames, play.seconds] for play in plays]).encode())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, VGroup, config
 
 # Absolute imports: plain Manim loads a story module as a file, outside the package.
 from scenes.base import NetreelScene, SceneOptions, option
-from scenes.theme import FONT
+from scenes.text import label
 
 __all__ = ["TitleCard", "TitleCardOptions"]
 
@@ -36,15 +36,15 @@ class TitleCard(NetreelScene):
 
     def construct(self) -> None:
         o, theme = self.options, self.theme
-        title = Text(o.title, font=FONT, font_size=54, color=theme.text, weight="BOLD")
+        title = label(o.title, theme.text, 54, weight="BOLD")
         half = min(title.width, 4.0) / 2
         rule = Line(half * LEFT, half * RIGHT, color=theme.accent, stroke_width=4)
         parts = [title, rule]
         if o.subtitle:
-            parts.append(Text(o.subtitle, font=FONT, font_size=30, color=theme.muted))
+            parts.append(label(o.subtitle, theme.muted, 30))
         if o.number:
             counter = f"{o.number} / {o.total}" if o.total else str(o.number)
-            parts.insert(0, Text(counter, font=FONT, font_size=26, color=theme.accent))
+            parts.insert(0, label(counter, theme.accent, 26))
         widest = config.frame_width - 2 * 1.0  # keep a margin of one unit on each side
         for part in parts:
             if part.width > widest:
