@@ -299,3 +299,15 @@ def test_a_scene_file_that_fails_while_drawing_is_one_error_line_naming_its_line
     assert line == ("Error: scene broken.py:Broken failed: AttributeError: 'Broken' object has no attribute "
                     "'missing_method' (broken.py:9)")
     assert files(tmp_path) == ["broken.py"]
+
+
+def test_a_still_past_the_end_of_a_scene_file_is_explained_as_for_any_scene(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.py").write_text(FAILING)
+    assert_error(run("render", "broken.py:Broken", "--size", "64x36", "--fps", "5", "-f", "png", "--at", "1",
+                     "-o", "b.png"), "Error: scene broken.py:Broken failed: AttributeError")
+    (tmp_path / "fine.py").write_text("from manim import Scene, Wait\n\n\nclass Fine(Scene):\n"
+                                      "    def construct(self):\n        self.play(Wait(0.4))\n")
+    assert_error(run("render", "fine.py:Fine", "--size", "64x36", "--fps", "5", "-f", "png", "--at", "9",
+                     "-o", "f.png"), "Error: --at 9 is past the end of the scene, which is 0.4 s long")
+    assert files(tmp_path) == ["broken.py", "fine.py"]

@@ -160,3 +160,10 @@ def test_a_clip_never_reported_counts_its_expected_frames_from_the_start():
     progress.expect(0, 120)
     progress.finished(0)
     assert log.getvalue() == "[1/1] uat: 120 frames in 5.0 s\n"
+
+
+def test_a_still_says_done_rather_than_no_frames():
+    progress = Progress(["neuron"], fps=15, stream=(log := io.StringIO()), terminal=False,
+                        clock=iter([0.0, 0.5]).__next__)
+    progress.finished(0)
+    assert log.getvalue() == "[1/1] neuron: done in 0.5 s\n"

@@ -147,8 +147,8 @@ class SceneCodeFailed(ValueError):
 def scene_code(job: Job) -> Iterator[None]:
     """Run a job's scene; an error raised by a user's scene file becomes :class:`SceneCodeFailed`.
 
-    (Netreel's own scenes raise only the errors the command explains; anything
-    else from them is a bug, and is left as it is.)
+    (Netreel's own scenes, and netreel around a user's scene, raise only the
+    errors the command explains; anything else from them is a bug, and is left as it is.)
     """
     try:
         yield
@@ -158,8 +158,10 @@ def scene_code(job: Job) -> Iterator[None]:
         path, name = split_ref(job.scene)
         lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
                  if Path(frame.filename).resolve() == Path(path).resolve()]
-        where = f" ({Path(path).name}:{lines[-1]})" if lines else ""
-        raise SceneCodeFailed(f"scene {Path(path).name}:{name} failed: {type(error).__name__}: {error}{where}") from None
+        if not lines:  # raised by netreel around the scene (e.g. --at past its end): explained as usual
+            raise
+        raise SceneCodeFailed(f"scene {Path(path).name}:{name} failed: {type(error).__name__}: {error} "
+                              f"({Path(path).name}:{lines[-1]})") from None
 
 
 def render_piece(job: Job, chunk: Chunk, workdir: str | Path, report: FrameReporter | None = None) -> PieceResult:

@@ -135,9 +135,8 @@ class Progress:
             else:
                 done = sum(c.finished is not None for c in self.clips)
                 seconds = now - state.started
-                self.stream.write(
-                    f"[{done}/{len(self.clips)}] {state.label}: {state.drawn} frames in {seconds:.1f} s\n"
-                )
+                made = f"{state.drawn} frames" if state.drawn else "done"  # a still reports no frames
+                self.stream.write(f"[{done}/{len(self.clips)}] {state.label}: {made} in {seconds:.1f} s\n")
                 self.stream.flush()
 
     def close(self) -> None:
