@@ -105,11 +105,11 @@ def _key(key: str) -> str:
 
 def _check_keys(scene: type[Scene], entry: dict[str, Any]) -> None:
     """Refuse a key that is neither a setting nor one of the scene's parameters, guessing the one meant."""
-    own = [item.name for item in scene_fields(scene)] if issubclass(scene, NetreelScene) else []
-    allowed = ("scene", *_SETTING_KEYS, *own)
+    own = issubclass(scene, NetreelScene)
+    allowed = ("scene", *_SETTING_KEYS, *([item.name for item in scene_fields(scene)] if own else []))
     for key in entry:
         if _key(key) not in allowed:
-            what = (f"{scene.name or scene.__name__} has no parameter {key!r}" if issubclass(scene, NetreelScene)
+            what = (f"{scene.name or scene.__name__} has no parameter {key!r}" if own
                     else f"{scene.__name__} is a plain Manim scene: it takes no parameters, and {key!r} is no setting")
             raise NetreelError(f"{what} ({did_you_mean(_key(key), allowed)})")
 
