@@ -190,7 +190,8 @@ def _scene_command(scene: type[Scene], name: str) -> click.Command:
 
 
 @main.group(cls=_SceneGroup, invoke_without_command=True, subcommand_metavar="SCENE [OPTIONS]")
-@click.option("--spec", type=click.Path(path_type=Path), help="Render the scenes of a TOML spec file (a relative output is relative to its folder).")
+@click.option("--spec", type=click.Path(path_type=Path),
+              help="Render the scenes of a TOML spec file (a relative output is relative to its folder).")
 @run_options("With --spec: the scenes and their parts rendered in parallel processes.")
 @click.option("--allow-code", is_flag=True,
               help="With --spec: run the Python scene files it names (scene = \"file.py:Class\").")
