@@ -10,8 +10,11 @@ group: the workers ignore them and this process stops them all at once
 
 from __future__ import annotations
 
+import atexit
 import functools
+import multiprocessing.connection
 import multiprocessing.context
+import os
 import queue
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -75,6 +78,11 @@ def _guarded(call: Callable[..., Any], *args: Any) -> Any:
         return call(*args)
     except ValueError as error:
         raise JobFailed(type(error).__name__, str(error)) from None
+    except SystemExit as leaving:
+        # SIGTERM during a call (:func:`_leave_cleanly`): the pool would catch this and wait
+        # for another call, deaf to a second SIGTERM; leave now, cleaning up as an exit does.
+        atexit._run_exitfuncs()
+        os._exit(leaving.code if isinstance(leaving.code, int) else 1)
 
 
 class Processes:
@@ -166,8 +174,18 @@ def worker_pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=_QuietSpawnContext(), initializer=_ignore_interrupts)
 
 
+#: Seconds a worker has to leave after SIGTERM before it is killed.
+STOP_SECONDS = 5.0
+
+
 def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker of ``pool`` at once, running or not."""
+    """Stop every worker of ``pool`` at once, running or not; kill one that has not left in :data:`STOP_SECONDS`."""
     # No public way to stop running workers before Python 3.14.
-    for process in list((pool._processes or {}).values()):
+    processes = list((pool._processes or {}).values())
+    for process in processes:
         process.terminate()
+    # Sentinels (not join) to wait: the pool's own thread may be joining these processes.
+    left = multiprocessing.connection.wait([process.sentinel for process in processes], timeout=STOP_SECONDS)
+    for process in processes:
+        if process.sentinel not in left:
+            process.kill()
