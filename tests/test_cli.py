@@ -104,7 +104,7 @@ def test_list(tiny):
     assert "tiny (TinyScene): A dot crossing the frame" in result.output
     assert '--cases "1,1 1,-1"' in result.output and "[a,b c,d ...]" in result.output
     assert '--interval "-1,1"' in result.output
-    assert "--count 2" in result.output and "--hold on" in result.output
+    assert "--count 2" in result.output and "--hold / --no-hold  (default: on)" in result.output
     assert "[text|accent]" in result.output and "--seed N" in result.output
 
 
@@ -500,6 +500,17 @@ def test_real_explainer(tiny_story, workdir):
     assert lines[0] == f"0:00 {cards[0]}" and lines[1] == f"0:02 {cards[1]}" and len(lines) == len(cards)
     with Image.open("renders/explainer-3-superposition.gif") as image:
         assert sum(frame.info["duration"] for frame in ImageSequence.Iterator(image)) == 1400
+
+
+@pytest.mark.slow
+def test_explainer_gif_with_section_gifs_keeps_its_budget_and_gets_alt_text(tiny_story, workdir):
+    result = run("explainer", "--size", "96x54", "--fps", "5", "-f", "gif", "--gifs", "--max-size", "40KB",
+                 "-o", "ex.gif")
+    assert result.exit_code == 0, result.output
+    assert 0 < os.path.getsize("ex.gif") <= 40_000 and "ex.gif" in result.stdout
+    assert all(os.path.getsize(f"ex-{i}-{name}.gif") <= 40_000 for i, name in enumerate(STORY, 1))
+    alt = Path("ex.alt.txt").read_text(encoding="utf-8")
+    assert alt.startswith(f"Animation: {default_story().title}.")
 
 
 def test_version_comes_from_the_package_metadata():

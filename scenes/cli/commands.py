@@ -29,7 +29,7 @@ from netcore.limits import check_trace_bytes, check_training_work
 from ..base import NetreelScene, target_function
 from ..output.frames import FrameStore
 from ..output.jobs import JobResult, write_requested_gif
-from ..output.subtitles import joined_cues, write_srt, write_vtt
+from ..output.subtitles import alt_text, joined_cues, write_srt, write_text, write_vtt
 from ..output.video import chapters_text, clip_durations, concat_videos
 from ..registry import UnknownScene, find_scene, scenes
 from . import signals
@@ -117,7 +117,10 @@ def list_scenes() -> None:
     for name, scene in scenes().items():
         say(f"{name} ({scene.__name__}): {scene.description}")
         for item in scene_fields(scene):
-            say(f"  {item.flag} {item.default_text()}")
+            if item.kind is bool:  # a switch: --name / --no-name, shown with its default
+                say(f"  {item.flag} / --no-{item.flag[2:]}  (default: {item.default_text()})")
+            else:
+                say(f"  {item.flag} {item.default_text()}")
             say(click.wrap_text(item.full_help(), initial_indent=" " * 6, subsequent_indent=" " * 6))
         if "seed" in {f.name for f in fields(scene.Options)}:
             say("  --seed N\n      random seed (the common option)")
@@ -192,7 +195,7 @@ def _scene_command(scene: type[Scene], name: str) -> click.Command:
 @main.group(cls=_SceneGroup, invoke_without_command=True, subcommand_metavar="SCENE [OPTIONS]")
 @click.option("--spec", type=click.Path(path_type=Path),
               help="Render the scenes of a TOML spec file (a relative output is relative to its folder).")
-@run_options("With --spec: the scenes and their parts rendered in parallel processes.")
+@run_options("With --spec: the scenes and their parts rendered in parallel processes (a SCENE takes -j too).")
 @click.option("--allow-code", is_flag=True,
               help="With --spec: run the Python scene files it names (scene = \"file.py:Class\").")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
@@ -230,11 +233,11 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
         return
     story = read_story(story_file, allow_code=allow_code, seed=seed) if story_file else default_story(seed)
     stem = story_file.stem if story_file else "explainer"
-    out = resolve_output(
-        stem=stem, quality=quality, format=format, output=output, theme=theme,
-        seed=seed, fps=fps, size=size, max_size=max_size if not gifs else None,
-        formats=("mp4", "webm", "gif"), captions=not no_captions,
-    )
+    settings = dict(stem=stem, quality=quality, format=format, output=output, theme=theme, seed=seed, fps=fps,
+                    size=size, formats=("mp4", "webm", "gif"), captions=not no_captions)
+    out = resolve_output(**settings)
+    if out.format == "gif" or not gifs:  # with --gifs and a video, --max-size is the section GIFs' alone
+        out = resolve_output(**settings, max_size=max_size)
     gif_out = None
     if gifs:
         gif_out = resolve_output(
@@ -261,10 +264,13 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
     def finish(results: list[JobResult], workdir: Path) -> list[tuple[Path, Path, str]]:
         joined = workdir / f"{stem}.{out.format}"
         if out.format == "gif":
+            cues = joined_cues([result.cues for result in results], [result.frames.duration for result in results])
             frames = FrameStore(out.fps)
             for result in results:
                 frames.extend(result.frames)
-            return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request()))]
+            alt = write_text(alt_text(story.title or stem, cues) + "\n", workdir / f"{stem}.alt.txt")
+            return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request())),
+                    (alt, out.path.with_suffix(".alt.txt"), "alt text")]
         # one chapter per title card: the opening and each section's card
         titles = [plan.job.options.title if plan.job.scene.endswith(":TitleCard") else None for plan in plans]
         movies = [result.movie for result in results]

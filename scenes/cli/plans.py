@@ -69,7 +69,7 @@ def render_plans(
         try:
             results = _run(plans, workdir, processes, scheduler, quiet)
             made = [
-                (getattr(result, kind), target, result.gif_note if kind == "gif" else "")
+                (getattr(result, kind), target, _note(kind, result))
                 for plan, result in zip(plans, results)
                 for kind, target in plan.targets.items()
             ]
@@ -88,6 +88,13 @@ def render_plans(
                 raise
             raise NetreelError(message) from None
         publish_files(made, quiet=quiet)
+
+
+def _note(kind: str, result: JobResult) -> str:
+    """What is said beside a published file: what a GIF's budget chose, how many subtitles."""
+    if kind == "gif":
+        return result.gif_note
+    return f"{len(result.cues)} subtitles" if kind in ("srt", "vtt") else ""
 
 
 def publish_files(made: Sequence[tuple[Path, Path, str]], *, quiet: bool) -> None:
