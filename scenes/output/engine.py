@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .chunks import WHOLE, Chunk, Play, chunk_cost, frame_seconds, plan
-from .jobs import Job, JobResult, PieceResult, join_pieces, render_piece, scene_code, still_only
+from .jobs import (
+    Job,
+    JobResult,
+    PieceResult,
+    join_pieces,
+    render_piece,
+    scene_code,
+    still_only,
+)
 from .progress import FrameReporter, Progress
 from .render import survey
 from .scene_import import import_scene
