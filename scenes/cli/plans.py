@@ -137,7 +137,7 @@ def _label(job: Job) -> str:
     """What the progress display calls a job's clip: the scene's name, a card's title."""
     scene = import_scene(job.scene)
     title = getattr(job.options, "title", None) if scene.__name__ == "TitleCard" else None
-    return f"card {title!r}" if title else getattr(scene, "name", scene.__name__)
+    return f"card {title!r}" if title else getattr(scene, "name", "") or scene.__name__
 
 
 def _run(plans: Sequence[Plan], workdir: str, processes: int, scheduler: str | None, quiet: bool) -> list[JobResult]:
