@@ -316,6 +316,15 @@ def test_spec_subtitles_go_beside_each_video_and_only_a_video(tiny, workdir, cap
     assert_error(run("render", "--spec", "y.toml"), "subtitles must be true or false")
 
 
+@pytest.mark.parametrize("address", ["nope", "tcp://host", "tcp://host:0", "tcp://host:70000", "file:///etc/x:1",
+                                     "tcp://" + "h" * 300 + ":1", "host:1; rm -rf /"])
+def test_a_scheduler_that_is_no_address_is_refused_before_anything_renders(tiny, workdir, captured, address):
+    assert_error(run("render", "tiny", "--scheduler", address), "--scheduler", "tcp://HOST:PORT")
+    assert_error(run("render", "--spec", str(write(workdir / "s.toml", 'scene = "tiny"\n')), "--scheduler", address),
+                 "--scheduler")
+    assert captured == [] and files(workdir) == ["s.toml"]
+
+
 def test_example_specs_are_valid(workdir, captured):
     examples = sorted((Path(__file__).parent.parent / "examples").glob("*.toml"))
     assert len(examples) >= 2
