@@ -212,6 +212,12 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
         ("args", ["render", "tiny", "-o", "d/" * 2100 + "x.mp4"], ["longer than 4095 bytes"]),
         ("args", ["render", "tiny", "-o", "s.toml/x.mp4"], ["a part of its folder is a file"]),
         ("args", ["trace", "-o", "s.toml/t.npz"], ["a part of its folder is a file"]),
+        # root ignores permission bits; /proc and /sys refuse a new file all the same
+        ("args", ["render", "tiny", "-o", "/proc/x.mp4"], ["cannot write to folder '/proc': it takes no new file"]),
+        ("args", ["render", "tiny", "-f", "png", "-o", "/sys/x.png"], ["cannot write to folder '/sys'"]),
+        ("args", ["render", "tiny", "-f", "gif", "-o", "/sys/kernel/new/x.gif"], ["folder '/sys/kernel'"]),
+        ("args", ["trace", "-o", "/proc/t.npz"], ["cannot write to folder '/proc'"]),
+        ("spec", 'scene = "tiny"\noutput = "/proc/self/x.mp4"', ["cannot write to folder '/proc/self'"]),
     ],
     "a spec whose second entry is invalid": [
         ("spec", '[[scene]]\nscene = "tiny"\noutput = "new/one.mp4"\n[[scene]]\nscene = "tiny"\ncount = 99',

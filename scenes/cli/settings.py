@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,11 +142,12 @@ def resolve_output(
 
 
 def check_writable(path: Path) -> None:
-    """Make sure ``path`` can be published later, without writing anything or making a folder.
+    """Make sure ``path`` can be published later, leaving nothing written and no folder made.
 
     Refuses a NUL byte, a name or path longer than Linux allows, a folder or a
     mount point in the way, a part of the folder that is a file, and a folder that
-    cannot be written (read-only, no permission).
+    cannot be written (read-only, no permission, or one such as ``/proc`` or ``/sys``
+    that refuses new files whatever its permission bits say).
 
     Raises
     ------
@@ -175,8 +177,24 @@ def check_writable(path: Path) -> None:
             raise NetreelError(f"cannot write {shown}: a part of its folder is a file")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise NetreelError(f"cannot write to folder {str(folder)!r}: read-only or no permission")
+        _try_a_file_in(folder)
     except OSError as error:
         raise NetreelError(f"cannot write {shown}: {os_error_text(error)}") from None
+
+
+def _try_a_file_in(folder: Path) -> None:
+    """Make and remove an empty file in ``folder``, as publishing will.
+
+    Permission bits say nothing for root, and ``/proc`` or ``/sys`` refuse a new
+    file whatever they say: only trying tells, before anything renders.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=".netreel-probe-", dir=folder)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise NetreelError(f"cannot write to folder {str(folder)!r}: it takes no new file ({reason})") from None
+    os.close(handle)
+    os.unlink(name)
 
 
 def _is_mount_point(path: Path) -> bool:
