@@ -406,3 +406,24 @@ def test_random_bytes_as_a_spec_give_only_our_errors(known, workdir, data):
         read_spec(path)
     except NetreelError as error:
         assert "\n" not in error.message
+
+
+# ------------------------------------------------------------------ a user's scene file
+
+
+MY_SCENES = """
+from manim import Create, MovingCameraScene, Scene, Square
+from scenes.base import NetreelScene
+
+class Mine(NetreelScene):
+    def construct(self):
+        self.play(Create(Square()))
+"""
+
+
+@pytest.mark.parametrize("name", ["Nope", "NetreelScen", "MovingCamera"])
+def test_a_missing_class_suggests_only_the_files_own_scenes(workdir, captured, name):
+    (workdir / "myscenes.py").write_text(MY_SCENES)
+    line = refused(run("render", f"myscenes.py:{name}"))
+    assert line == f"Error: 'myscenes.py' has no class {name!r} (scenes in it: Mine)"
+    assert captured == []

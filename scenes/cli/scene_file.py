@@ -105,7 +105,9 @@ def load_scene_file(ref: str, base: Path | None = None) -> type[Scene]:
         raise NetreelError(f"cannot import {str(path)!r}: {_describe(error, path)}") from None
     scene = getattr(module, name, None)
     if scene is None:
-        found = [key for key, value in vars(module).items() if _is_scene(value)]
+        # only the file's own classes: not the base classes it imports (NetreelScene, MovingCameraScene)
+        found = [key for key, value in vars(module).items()
+                 if _is_scene(value) and value.__module__ == module.__name__]
         close = difflib.get_close_matches(name, found, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise NetreelError(
