@@ -1,6 +1,7 @@
 """Pieces on a Dask cluster: the same files as a local run, retried when a worker dies."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -99,6 +100,45 @@ def test_an_unreachable_scheduler_is_one_error_line(monkeypatch):
     monkeypatch.setattr("scenes.output.cluster.CONNECT_SECONDS", 1)
     with pytest.raises(ClusterError, match=r"--scheduler: cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'"):
         connect("tcp://127.0.0.1:9")
+
+
+@pytest.fixture
+def refused_port():
+    """A port bound here that nothing listens on: a connection to it is refused at once."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield bound.getsockname()[1]
+
+
+@pytest.fixture
+def no_dask_client(monkeypatch):
+    def constructed(*args, **kwargs):
+        raise AssertionError("Dask's Client was constructed (it would wait out its timeout)")
+
+    monkeypatch.setattr(cluster_module, "Client", constructed)
+
+
+def test_a_refused_scheduler_fails_before_dask_tries(refused_port, no_dask_client):
+    address = f"tcp://127.0.0.1:{refused_port}"
+    with pytest.raises(ClusterError, match=rf"cannot reach a Dask scheduler at '{address}' \(connection refused"):
+        connect(address)
+
+
+def test_a_refused_scheduler_is_one_error_line_on_the_command_line(tmp_path, monkeypatch, refused_port,
+                                                                     no_dask_client):
+    from click.testing import CliRunner
+
+    from scenes.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", "superposition", "--size", "96x54", "--fps", "2",
+                                       "--scheduler", f"127.0.0.1:{refused_port}"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: --scheduler: cannot reach a Dask scheduler at 'tcp://127.0.0.1:{refused_port}' "
+        f"(connection refused: nothing listens on port {refused_port})"
+    ]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_dask_is_not_imported_without_a_scheduler():

@@ -18,6 +18,7 @@ This module is imported only when a scheduler is given: it needs ``distributed``
 
 from __future__ import annotations
 
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -135,6 +136,7 @@ def connect(address: str) -> Client:
     ClusterError
         One line naming the address and what went wrong.
     """
+    _probe(address)
     try:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -144,6 +146,25 @@ def connect(address: str) -> Client:
         raise ClusterError(f"--scheduler: the Dask scheduler at {address!r} has no workers "
                            f"(start some with: dask worker {address} --nthreads 1)")
     return client
+
+
+def _probe(address: str) -> None:
+    """Open and close a plain TCP connection to ``address``: a refused one fails at once.
+
+    (Dask's client would retry a refused connection until its timeout.)
+    """
+    host, port = address.split("://")[-1].rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except ConnectionRefusedError:
+        reason = f"connection refused: nothing listens on port {port}"
+    except TimeoutError:
+        reason = f"no answer within {CONNECT_SECONDS} s"
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+    else:
+        return
+    raise ClusterError(f"--scheduler: cannot reach a Dask scheduler at {address!r} ({reason})")
 
 
 def run_on_cluster(
