@@ -19,6 +19,7 @@ from ..output.writers import format_size, publish_all
 from . import signals
 from .console import say
 from .errors import NetreelError, RunFailed, one_line, os_error_text
+from .gif_length import check_gif_lengths
 from .settings import VIDEO_FORMATS, Output, check_writable
 
 __all__ = ["Plan", "plan_for", "render_plans", "publish_files", "explain"]
@@ -67,6 +68,7 @@ def render_plans(
             check_writable(target)
     with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
         try:
+            check_gif_lengths([plan.job for plan in plans])
             results = _run(plans, workdir, processes, scheduler, quiet)
             made = [
                 (getattr(result, kind), target, _note(kind, result))
