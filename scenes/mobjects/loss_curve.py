@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, VMobject
+from manim.utils.bezier import interpolate
 
 from ..text import label
 from ..theme import Theme
@@ -137,6 +138,9 @@ class LossCurve(VGroup):
             for angle in (PI, 0)
         )
         self._warned = False
+        # The data the curve shows, and where the axes were when it was drawn (see set_data).
+        self._steps = self._losses = np.zeros(0)
+        self._axes_at = b""
         self.add(self.axes, self.tick_labels, self.x_label, self.y_label, self.curve, self.dot, self.below, self.above)
 
     @classmethod
@@ -168,25 +172,44 @@ class LossCurve(VGroup):
     def set_data(self, steps: np.ndarray, losses: np.ndarray) -> None:
         """Show losses up to now: redraw the curve in place, move the dot to the last point.
 
+        Data that extends what the chart shows (a replay adding a step a frame) only
+        appends the new segments, so a frame costs the same at the last step as at the
+        first; anything else (or a moved chart) redraws the whole curve. Both draw the
+        same points.
+
         A loss outside :attr:`shown_range` is drawn on the edge; while the latest one
         is, an arrowhead beyond the dot points to where it lies, and the first such
         loss a chart meets is also a warning (use :meth:`for_trace` for a range that fits).
         """
-        steps = np.asarray(steps, dtype=float).ravel()
-        losses = np.asarray(losses, dtype=float).ravel()
-        ys = self.loss_to_y(losses)
-        if steps.shape != ys.shape or steps.size == 0:
-            raise ValueError(f"steps and losses must match and be non-empty, got {steps.shape} and {ys.shape}")
-        points = np.reshape(self.axes.c2p(np.column_stack([steps, ys])), (-1, 3))  # one point comes back flat
-        if len(points) == 1:
-            points = np.vstack([points, points])
-        self.curve.set_points_as_corners(points)
-        self.dot.move_to(points[-1])
+        steps = np.array(steps, dtype=float).ravel()
+        losses = np.array(losses, dtype=float).ravel()
+        if steps.shape != losses.shape or steps.size == 0:
+            raise ValueError(f"steps and losses must match and be non-empty, got {steps.shape} and {losses.shape}")
+        axes_at = self._axes_place()
+        moved = axes_at != self._axes_at
+        if moved:
+            # The axes are linear: the origin plus a step and a loss direction give every point
+            # (Manim's c2p costs ~0.1 ms a call).
+            origin = self.axes.c2p(0.0, 0.0)
+            self._map = origin, self.axes.c2p(1.0, 0.0) - origin, self.axes.c2p(0.0, 1.0) - origin
+        kept = len(self._steps)
+        if (not moved and 1 < kept <= len(steps) and len(self.curve.points) == 4 * (kept - 1)
+                and np.array_equal(steps[:kept], self._steps)
+                and np.array_equal(losses[:kept], self._losses, equal_nan=True)):
+            new = slice(kept, None)
+            if kept < len(steps):  # the segments from the last point shown to the new ones
+                self.curve.append_points(_corner_curves(self._points(steps[kept - 1:], losses[kept - 1:])))
+        else:
+            new = slice(None)
+            points = self._points(steps, losses)
+            self.curve.set_points(_corner_curves(np.vstack([points, points]) if len(points) == 1 else points))
+        self._steps, self._losses, self._axes_at = steps, losses, axes_at
+        self.dot.move_to(self.curve.points[-1])
         low, high = self.shown_range
-        outside = ~((losses >= low) & (losses <= high))  # NaN is outside too
+        outside = ~((losses[new] >= low) & (losses[new] <= high))  # NaN is outside too
         if outside.any() and not self._warned:
             self._warned = True
-            first = int(np.argmax(outside))
+            first = int(np.argmax(outside)) + (new.start or 0)
             warnings.warn(
                 f"LossCurve: loss {losses[first]:.3g} at step {steps[first]:g} lies outside the chart's "
                 f"range {low:g} to {high:g} and is drawn on its edge; LossCurve.for_trace(trace, theme) "
@@ -198,6 +221,26 @@ class LossCurve(VGroup):
             mark.set_fill(opacity=1.0 if beyond else 0.0)
             if beyond:
                 mark.next_to(self.dot, side, buff=0.04)
+
+    def _axes_place(self) -> bytes:
+        """Where the axes are (their ends): the curve's points hold only while this stays."""
+        x_axis, y_axis = self.axes.x_axis.points, self.axes.y_axis.points
+        return np.concatenate([x_axis[0], x_axis[-1], y_axis[0], y_axis[-1]]).tobytes()
+
+    def _points(self, steps: np.ndarray, losses: np.ndarray) -> np.ndarray:
+        """Scene points ``(n, 3)`` of ``(step, loss)`` pairs, through the axes' map."""
+        origin, along, up = self._map
+        return origin + steps[:, None] * along + self.loss_to_y(losses)[:, None] * up
+
+
+def _corner_curves(points: np.ndarray) -> np.ndarray:
+    """Cubic Bézier points of straight segments between consecutive ``points``, as
+    ``VMobject.set_points_as_corners`` makes them (four points a segment)."""
+    ends = points[:-1, None, :], points[1:, None, :]
+    return interpolate(*ends, _THIRDS).reshape(-1, 3)
+
+
+_THIRDS = np.linspace(0.0, 1.0, 4)[None, :, None]
 
 
 def loss_range(losses: np.ndarray, *, log: bool = True) -> tuple[float, float]:
