@@ -119,6 +119,24 @@ def test_points_are_drawn_into_the_heatmap_and_stay_over_new_data():
         view.set_points(np.zeros((2, 2)), np.array([0, 2]))
 
 
+
+@pytest.mark.parametrize("overlay", [1.0, 0.4, 0.0])
+def test_an_overlay_blends_over_the_field_as_its_coverage_says(overlay):
+    heat = Heatmap(DARK, 1.0, 1.0, strength=1.0)
+    rows, cols = heat.rows, heat.cols
+    rng = np.random.default_rng(3)
+    alpha = np.where(rng.random((rows, cols)) < 0.3, 1.0, rng.random((rows, cols)) * (rng.random((rows, cols)) < 0.3))
+    color = rng.random((rows, cols, 3))
+    heat.set_overlay(alpha, alpha[..., None] * color)
+    heat.set_strength(1.0, overlay)
+    grid = rng.random((7, 9))
+    heat.set_data(grid)
+    under = class_colors(heat.levels / 511, DARK)
+    shown = overlay * alpha[..., None]
+    expected = np.clip((under * (1 - shown) + shown * color) * 255 + 0.5, 0, 255).astype(np.uint8)
+    assert np.abs(heat.blocks[..., :3].astype(int) - expected).max() <= 1
+    assert (alpha == 1).sum() > 0.2 * alpha.size and ((alpha > 0) & (alpha < 1)).sum() > 0.1 * alpha.size
+
 def _tiles_scene(grid):
     class Tiles(NetreelScene):
         name = "tiles-test"

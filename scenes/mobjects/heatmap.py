@@ -13,6 +13,8 @@ the middle fades into the background.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from manim import Animation, ManimColor, UpdateFromAlphaFunc, config
 from manim.camera.camera import Camera
@@ -30,6 +32,8 @@ _LEVELS = 512
 #: so a heatmap holds about as many blocks at 1080p as at 540p (a smooth field loses
 #: nothing, and the block count sets the cost of colouring it).
 _FULL_RESOLUTION_LINES = 540
+# The value each colour level stands for, 0..1 (a fade recolours the table every frame).
+_LEVEL_VALUES = np.linspace(0.0, 1.0, _LEVELS)
 
 
 def block_pixels() -> int:
@@ -37,9 +41,12 @@ def block_pixels() -> int:
     return max(1, round(config.pixel_height / _FULL_RESOLUTION_LINES))
 
 
+@lru_cache(maxsize=64)
 def color_rgb(color: str) -> np.ndarray:
-    """A colour as RGB floats 0..1."""
-    return np.array(ManimColor(color).to_rgb(), dtype=float)
+    """A colour as RGB floats 0..1 (read-only: one array per colour, parsed once)."""
+    rgb = np.array(ManimColor(color).to_rgb(), dtype=float)
+    rgb.flags.writeable = False
+    return rgb
 
 
 def class_colors(values: np.ndarray, theme: Theme, strength: float = 1.0) -> np.ndarray:
@@ -149,7 +156,14 @@ class Heatmap(SelfDrawn):
         if alpha.size != self.rows * self.cols:
             raise ValueError(f"an overlay must be {self.rows} x {self.cols} blocks, got {alpha.size} values")
         covered = np.nonzero(alpha)[0]
-        self._overlay = (covered, alpha[covered, None], np.asarray(premultiplied, dtype=float).reshape(-1, 3)[covered])
+        premultiplied = np.asarray(premultiplied, dtype=float).reshape(-1, 3)[covered]
+        alpha = alpha[covered, None]
+        # Blocks the overlay covers fully show its colour whatever lies under them: while
+        # it shows in full, only the rest (the dots' rims) blend each frame.
+        solid = alpha[:, 0] == 1.0
+        self._overlay = (covered, alpha, premultiplied)
+        self._solid = (covered[solid], _rgba_words(premultiplied[solid]), covered[~solid], alpha[~solid],
+                       premultiplied[~solid])
         self._paint()
         return self
 
@@ -207,14 +221,18 @@ class Heatmap(SelfDrawn):
         if self._table is None:
             # Opaque, blended over the background here: the camera copies these values
             # into the frame as they are, without compositing.
-            colors = class_colors(np.linspace(0.0, 1.0, _LEVELS), self.theme, self.strength * self.opacity)
+            colors = class_colors(_LEVEL_VALUES, self.theme, self.strength * self.opacity)
             self._table = colors, _rgba_words(colors)
         colors, words = self._table
         levels = self.levels
         blocks = words[levels]
         if self._overlay is not None:
-            covered, alpha, premultiplied = self._overlay
             shown = self.overlay_opacity
+            if shown == 1.0:
+                solid, solid_words, covered, alpha, premultiplied = self._solid
+                blocks.reshape(-1)[solid] = solid_words
+            else:
+                covered, alpha, premultiplied = self._overlay
             under = colors[levels.reshape(-1)[covered]]
             blocks.reshape(-1)[covered] = _rgba_words(under * (1.0 - shown * alpha) + shown * premultiplied)
         self.blocks = blocks.view(np.uint8).reshape(self.rows, self.cols, 4)
