@@ -32,6 +32,7 @@ from manim import (
     MarkupText,
     Scene,
     Text,
+    VMobject,
     Wait,
     config,
 )
@@ -220,12 +221,13 @@ class Caption:
         """Widest a caption may be: the frame less its margins."""
         return config.frame_width - 2 * FRAME_MARGIN - 0.5
 
-    def make(self, text: str) -> Text:
-        """Build (but do not show) a caption line: wrapped to two lines if long, placed at the bottom."""
-        line = label(text, self.color, self.size)
-        if line.width > self.max_width and " " in text:
-            line = label(two_lines(text), self.color, self.size)
-        fit_width(line, self.max_width)
+    def make(self, text: str) -> VMobject:
+        """Build (but do not show) a caption line: wrapped to two lines if long, placed at the bottom.
+
+        The line is one path with every glyph's outline (``original_text`` says what it
+        reads): a fade copies and blends one mobject instead of one per glyph.
+        """
+        line = _caption_line(text, self.color, self.size, self.max_width).copy()
         if not self.theme.captions:
             line.set_opacity(0)  # still said and faded, so the timing and cues stay the same
         return line.to_edge(DOWN, buff=FRAME_MARGIN)
@@ -266,6 +268,25 @@ class Caption:
             cut = start + (math.ceil(frames / 2) if text is not None else frames) * frame
             self.cues.append(Cue(self._showing[0], self._showing[1], _frame_time(cut)))
         self._showing = (text, _frame_time(cut)) if text is not None else None
+
+
+# Caption lines built in this process, as one path each, by what they were built from.
+_LINES: dict[tuple, VMobject] = {}
+
+
+def _caption_line(text: str, color: str, size: float, max_width: float) -> VMobject:
+    """``text`` as one path (see :meth:`Caption.make`), wrapped and shrunk to ``max_width``, built once per process."""
+    key = (text, color, size, max_width, config.pixel_width, config.pixel_height)
+    if key not in _LINES:
+        from .mobjects.flat import flatten  # scenes.mobjects imports this module: import it once both exist
+
+        line = label(text, color, size)
+        if line.width > max_width and " " in text:
+            line = label(two_lines(text), color, size)
+        fit_width(line, max_width)
+        # A frame a few pixels wide can leave Pango nothing to draw: no outline to join.
+        _LINES[key] = flatten(line) if line.family_members_with_points() else line
+    return _LINES[key]
 
 
 class _Cued:
