@@ -1,11 +1,17 @@
-"""Where pieces run: here, or in spawned worker processes that leave Ctrl-C to this one.
+"""Where pieces run: here, or in worker processes that leave Ctrl-C to this one.
 
 :class:`Workers` is what :func:`scenes.output.engine.run_pieces` needs of a place
-to run calls; :func:`here` runs each call at once in this process,
-:func:`processes` in a pool of spawned workers (the cluster's is in
-:mod:`.cluster`). A terminal sends Ctrl-C and SIGHUP to every process of its
-group: the workers ignore them and this process stops them all at once
-(:func:`stop_workers`), so a run ends cleanly, without a traceback per worker.
+to run calls; :class:`Here` runs each call in this process, :class:`Processes`
+in a pool of worker processes (the cluster's is in :mod:`.cluster`). A terminal
+sends Ctrl-C and SIGHUP to every process of its group: the workers ignore them
+and this process stops them all at once (:func:`stop_workers`), so a run ends
+cleanly, without a traceback per worker.
+
+Workers are forked from a fork server that imported the renderer once
+(``multiprocessing``'s ``forkserver``): a spawned worker would import Manim and
+netreel again, about a second of CPU each, which a short run on two cores feels,
+and a forked one leaves at once, without tearing an interpreter down. The fork
+server is a clean process without threads, so the fork is safe as a spawn is.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ import multiprocessing.context
 import os
 import queue
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import as_completed as _as_completed
-from multiprocessing import resource_tracker
+from multiprocessing import forkserver, resource_tracker
 from multiprocessing.managers import SyncManager
 from typing import Any, Protocol
+
+from tqdm import tqdm
 
 from .jobs import JobFailed
 
@@ -86,7 +95,7 @@ def _guarded(call: Callable[..., Any], *args: Any) -> Any:
 
 
 class Processes:
-    """``count`` spawned worker processes (:func:`worker_pool`); use as a context manager."""
+    """``count`` worker processes (:func:`worker_pool`); use as a context manager."""
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -109,7 +118,7 @@ class Processes:
     def progress_queue(self) -> Any:
         if self._manager is None:
             # A queue workers can be handed with each call; its server process, too, leaves Ctrl-C to us.
-            self._manager = _QuietSpawnContext().Manager()
+            self._manager = _QuietContext().Manager()
         return self._manager.Queue()
 
     def __enter__(self) -> Processes:
@@ -124,6 +133,19 @@ class Processes:
 #: Signals a terminal sends to every process of the group (Ctrl-C, a closed terminal):
 #: the parent handles them once and stops its workers.
 _LEFT_TO_PARENT = (signal.SIGINT, signal.SIGHUP)
+
+
+def _start_worker(environment: dict[str, str]) -> None:
+    """A worker's start: the environment of the pool's maker, and its signals (:func:`_ignore_interrupts`)."""
+    # Forked from the fork server, a worker has the environment the server started with;
+    # the run's own (a cache folder set since, say) is what a spawned worker would see.
+    os.environ.clear()
+    os.environ.update(environment)
+    _ignore_interrupts()
+    # Manim makes a (disabled) tqdm bar per play, and tqdm's first bar makes a lock shared
+    # between processes: a named semaphore, leaked by a worker stopped while it makes it.
+    # Nothing here draws a bar across processes; a thread lock does.
+    tqdm.set_lock(threading.RLock())
 
 
 def _ignore_interrupts() -> None:
@@ -141,11 +163,11 @@ def _leave_cleanly(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
-    """A spawned process that starts life with Ctrl-C and SIGHUP blocked.
+class _QuietProcess(multiprocessing.context.ForkServerProcess):
+    """A worker process that starts life with Ctrl-C and SIGHUP blocked.
 
-    Its interpreter takes a while to start and import before the pool's
-    initializer can ignore them; blocked, they wait and are then ignored.
+    It (and the fork server, started with the first worker) keeps them blocked
+    until the pool's initializer ignores them.
     """
 
     def start(self) -> None:
@@ -156,22 +178,30 @@ class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-class _QuietSpawnContext(multiprocessing.context.SpawnContext):
-    Process = _QuietSpawnProcess
+class _QuietContext(multiprocessing.context.ForkServerContext):
+    Process = _QuietProcess
+
+
+#: What every worker imports to render a piece, imported once in the fork server.
+_PRELOAD = ["scenes.output.workers", "scenes.output.jobs", "scenes.registry"]
 
 
 def worker_pool(count: int) -> ProcessPoolExecutor:
-    """``count`` spawned worker processes that leave Ctrl-C and SIGHUP to this process.
+    """``count`` worker processes that leave Ctrl-C and SIGHUP to this process.
 
-    Stop them with :func:`stop_workers` (SIGTERM still ends them).
+    Stop them with :func:`stop_workers` (SIGTERM still ends them). The fork server
+    starts now, so its imports overlap whatever this process does before the first call.
     """
+    context = _QuietContext()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _LEFT_TO_PARENT)
     try:
-        # The helper that tracks the pool's semaphores starts now, so it too ignores them.
+        # The helpers that track the pool's semaphores and fork its workers start now, so they too ignore them.
         resource_tracker.ensure_running()
+        context.set_forkserver_preload(_PRELOAD)
+        forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    return ProcessPoolExecutor(count, mp_context=_QuietSpawnContext(), initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(dict(os.environ),))
 
 
 #: Seconds a worker has to leave after SIGTERM before it is killed.
