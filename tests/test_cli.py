@@ -282,13 +282,14 @@ def test_spec_single_and_many(tiny, workdir, captured):
         ("colour = 1", ["needs scene"]),
         ('scene = "nope"', ["scene 1", "unknown scene 'nope'"]),
         ('scene = "tiny"\nwobble = 1', ["has no parameter 'wobble'"]),
-        ('scene = "tiny"\ncount = 0', ["--count must be at least 1"]),
-        ('scene = "tiny"\ncases = [[1, 2, 3]]', ["--cases"]),
+        ('scene = "tiny"\ncount = 0', ["scene 1 (tiny): count must be at least 1"]),
+        ('scene = "tiny"\ncases = [[1, 2, 3]]', ["cases: expected"]),
         ('scene = "tiny"\nfps = "fast"', ["fps must be a number"]),
-        ('scene = "tiny"\nsize = "0x0"', ["--size"]),
+        ('scene = "tiny"\nsize = "0x0"', ["size must be between"]),
         ('bogus = 1\n[[scene]]\nscene = "tiny"', ["unknown top-level key 'bogus'"]),
         ('[[scene]]\nscene = "tiny"\n[[scene]]\nscene = "tiny"', ["scene 2", "also writes"]),
-        ('[[scene]]\nscene = "tiny"\n[[scene]]\nscene = "other"\ncount = 99', ["scene 2", "--count"]),
+        ('[[scene]]\nscene = "tiny"\n[[scene]]\nscene = "other"\ncount = 99',
+         ["scene 2 (other): count must be at most 5"]),
     ],
 )
 def test_bad_specs(tiny, workdir, captured, text, fragments):
@@ -311,7 +312,7 @@ def test_spec_subtitles_go_beside_each_video_and_only_a_video(tiny, workdir, cap
     assert [job.subtitles for job in captured] == [True, False]
     assert files(workdir) == ["a.mp4", "a.srt", "a.vtt", "b.webm", "s.toml"]
     write(workdir / "g.toml", 'scene = "tiny"\nformat = "gif"\nsubtitles = true\n')
-    assert_error(run("render", "--spec", "g.toml"), "--subtitles goes with a video (mp4 or webm), not gif")
+    assert_error(run("render", "--spec", "g.toml"), "subtitles goes with a video (mp4 or webm), not gif")
     write(workdir / "y.toml", 'scene = "tiny"\nsubtitles = "yes"\n')
     assert_error(run("render", "--spec", "y.toml"), "subtitles must be true or false")
 

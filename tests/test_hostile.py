@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,23 +95,23 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
         ("args", ["render", "--spec", SPEC, "--jobs", BIG], ["--jobs"]),
         ("args", ["trace", "--frames", BIG], ["--frames"]),
         ("args", ["trace", "--steps", "1e3"], ["--steps", "'1e3' is not a whole number"]),
-        ("spec", f'scene = "uat"\nsteps = {BIG}', ["--steps must be at most 1000000, got a 400-digit number"]),
-        ("spec", f'scene = "superposition"\nw11 = -{BIG}', ["--w11 must be at least -3, got a 400-digit number"]),
+        ("spec", f'scene = "uat"\nsteps = {BIG}', ["steps must be at most 1000000, got a 400-digit number"]),
+        ("spec", f'scene = "superposition"\nw11 = -{BIG}', ["w11 must be at least -3, got a 400-digit number"]),
         ("spec", f'scene = "tiny"\nfps = {BIG}', ["fps must be between 1 and 120; got a 400-digit number"]),
         ("spec", f'scene = "tiny"\nseed = {BIG}', ["seed must be between 0 and 4294967295"]),
-        ("spec", f'scene = "bumps"\ncounts = [1, {BIG}]', ["--counts must be at most 128"]),
-        ("spec", f'scene = "superposition"\ncases = [[{BIG}, 1]]', ["--cases must be at most 3"]),
-        ("spec", f'scene = "tiny"\nhold = {BIG}', ["--hold must be on or off"]),
+        ("spec", f'scene = "bumps"\ncounts = [1, {BIG}]', ["counts must be at most 128"]),
+        ("spec", f'scene = "superposition"\ncases = [[{BIG}, 1]]', ["cases must be at most 3"]),
+        ("spec", f'scene = "tiny"\nhold = {BIG}', ["hold must be on or off"]),
         ("spec", f'scene = "uat"\nsteps = {"9" * 5000}', ["holds a number too long to read"]),
     ],
     "infinite or NaN numbers in a spec": [
-        ("spec", 'scene = "bumps"\ncounts = [inf]', ["--counts: inf is not a finite number"]),
-        ("spec", 'scene = "bumps"\ncounts = [2, -inf]', ["--counts: -inf is not a finite number"]),
-        ("spec", 'scene = "bumps"\ncounts = [nan]', ["--counts: nan is not a finite number"]),
-        ("spec", 'scene = "bumps"\ninterval = [-inf, 1]', ["--interval"]),
-        ("spec", 'scene = "superposition"\ncases = [[nan, 1]]', ["--cases"]),
-        ("spec", 'scene = "superposition"\nw11 = inf', ["--w11: inf is not a finite number"]),
-        ("spec", 'scene = "uat"\nlr = nan', ["--lr: nan is not a finite number"]),
+        ("spec", 'scene = "bumps"\ncounts = [inf]', ["counts: inf is not a finite number"]),
+        ("spec", 'scene = "bumps"\ncounts = [2, -inf]', ["counts: -inf is not a finite number"]),
+        ("spec", 'scene = "bumps"\ncounts = [nan]', ["counts: nan is not a finite number"]),
+        ("spec", 'scene = "bumps"\ninterval = [-inf, 1]', ["interval"]),
+        ("spec", 'scene = "superposition"\ncases = [[nan, 1]]', ["cases"]),
+        ("spec", 'scene = "superposition"\nw11 = inf', ["w11: inf is not a finite number"]),
+        ("spec", 'scene = "uat"\nlr = nan', ["lr: nan is not a finite number"]),
         ("spec", 'scene = "tiny"\nfps = -inf', ["fps must be between 1 and 120; got -inf"]),
     ],
     "a spec of binary bytes or UTF-16": [
@@ -140,20 +141,20 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
     "a path with a NUL byte (or too long)": [
         ("spec", 'scene = "tiny"\noutput = "a\\u0000b.mp4"', ["output 'a\\x00b.mp4' contains a NUL byte"]),
         ("spec", 'scene = "tiny"\noutput = "renders/\\u0000/x.mp4"', ["NUL byte"]),
-        ("spec", 'scene = "uat"\ntrace = "fit\\u0000.npz"', ["--trace", "NUL bytes"]),
+        ("spec", 'scene = "uat"\ntrace = "fit\\u0000.npz"', ["trace", "NUL bytes"]),
         ("spec", f'scene = "tiny"\noutput = "{"x" * 300}.mp4"', ["is longer than 255 bytes"]),
         ("spec", f'scene = "tiny"\noutput = "{"d/" * 2100}x.mp4"', ["is longer than 4095 bytes"]),
     ],
     "a bool option given a string or a number": [
-        ("spec", 'scene = "uat"\ncontributions = "no"', ["--contributions must be on or off (true or false), got 'no'"]),
-        ("spec", 'scene = "uat"\ncontributions = 5', ["--contributions must be on or off", "got 5"]),
-        ("spec", 'scene = "uat"\ncontributions = 0', ["--contributions must be on or off"]),
-        ("spec", 'scene = "uat"\ncontributions = "true"', ["--contributions must be on or off"]),
-        ("spec", 'scene = "uat"\ncontributions = [true]', ["--contributions must be on or off"]),
-        ("spec", 'scene = "uat"\ncontributions = {}', ["--contributions must be on or off"]),
-        ("spec", 'scene = "tiny"\nhold = 1.0', ["--hold must be on or off"]),
-        ("spec", 'scene = "tiny"\ncount = true', ["--count must be a whole number"]),
-        ("spec", 'scene = "tiny"\ncolor = 3', ["--color must be text"]),
+        ("spec", 'scene = "uat"\ncontributions = "no"', ["contributions must be on or off (true or false), got 'no'"]),
+        ("spec", 'scene = "uat"\ncontributions = 5', ["contributions must be on or off", "got 5"]),
+        ("spec", 'scene = "uat"\ncontributions = 0', ["contributions must be on or off"]),
+        ("spec", 'scene = "uat"\ncontributions = "true"', ["contributions must be on or off"]),
+        ("spec", 'scene = "uat"\ncontributions = [true]', ["contributions must be on or off"]),
+        ("spec", 'scene = "uat"\ncontributions = {}', ["contributions must be on or off"]),
+        ("spec", 'scene = "tiny"\nhold = 1.0', ["hold must be on or off"]),
+        ("spec", 'scene = "tiny"\ncount = true', ["count must be a whole number"]),
+        ("spec", 'scene = "tiny"\ncolor = 3', ["color must be text"]),
     ],
     "a --trace that is not a trace": [
         ("trace", make(nc.fit_function("abs", neurons=3, steps=20, frames=5)), ["--trace: "])
@@ -221,7 +222,7 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
     ],
     "a spec whose second entry is invalid": [
         ("spec", '[[scene]]\nscene = "tiny"\noutput = "new/one.mp4"\n[[scene]]\nscene = "tiny"\ncount = 99',
-         ["scene 2", "--count must be at most 5"]),
+         ["scene 2 (tiny): count must be at most 5"]),
         ("spec", '[[scene]]\nscene = "tiny"\noutput = "new/one.mp4"\n[[scene]]\nscene = "nope"', ["scene 2"]),
         ("spec", '[[scene]]\nscene = "tiny"\noutput = "new/a.mp4"\n[[scene]]\nscene = "tiny"\noutput = "s.toml/b.mp4"',
          ["scene 2", "a part of its folder is a file"]),
@@ -247,7 +248,9 @@ def test_hostile_input_is_one_error_line_and_writes_nothing(known, workdir, capt
         spec.write_text('scene = "tiny"\n')
     before = files(workdir)
     args = {"args": given, "trace": ["render", "uat", "--trace", "t.npz"]}.get(how, ["render", "--spec", SPEC])
-    refused(run(*args), *fragments)
+    line = refused(run(*args), *fragments)
+    if how == "spec":
+        assert not re.search(r"(?<![\w-])--\w", line), "a spec's value is named by its key, not a flag"
     assert captured == [] and files(workdir) == before  # nothing rendered, no file or folder made
 
 
@@ -427,3 +430,38 @@ def test_a_missing_class_suggests_only_the_files_own_scenes(workdir, captured, n
     line = refused(run("render", f"myscenes.py:{name}"))
     assert line == f"Error: 'myscenes.py' has no class {name!r} (scenes in it: Mine)"
     assert captured == []
+
+
+# ------------------------------------------------------------------ a file's values are named by their keys
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[[scene]]\nscene = "superposition"\noutput = "a.mp4"\n[[scene]]\nscene = "uat"\nneurons = 100000',
+     "scene 2 (uat): neurons must be at most 256, got 100000"),
+    ('scene = "uat"\nmax-size = "2MB"', "scene 1 (uat): max_size applies to GIFs only (use format gif)"),
+    ('scene = "uat"\nsize = "10x10"', "scene 1 (uat): size must be between 16x16 and 7680x4320; got '10x10'"),
+    ('scene = "uat"\ntarget = "1/x"', "scene 1 (uat): target: '1/x' is not finite at x = 0"),
+    ('scene = "function"\nw = 0', "scene 1 (function): w and w_flip must not be 0"),
+    ('scene = "tiny"\nformat = "gif"\nsubtitles = true', "scene 1 (tiny): subtitles goes with a video"),
+])
+def test_a_spec_names_its_keys_not_flags(known, workdir, captured, text, expected):
+    (workdir / SPEC).write_text(text)
+    line = refused(run("render", "--spec", SPEC), expected)
+    assert "--" not in line and captured == []
+
+
+@pytest.mark.parametrize("params, expected", [
+    ("neurons = 100000", "section 2 (uat): neurons must be at most 256, got 100000"),
+    ("steps = 0", "section 2 (uat): steps must be at least 1, got 0"),
+    ('target = "1/x"', "section 2 (uat): target: '1/x' is not finite at x = 0"),
+])
+def test_a_story_names_its_keys_not_flags(known, workdir, captured, params, expected):
+    (workdir / "story.toml").write_text(f'[[section]]\nscene = "neuron"\n[[section]]\nscene = "uat"\n'
+                                         f'[section.params]\n{params}\n')
+    line = refused(run("explainer", "--story", "story.toml"), expected)
+    assert "--" not in line and captured == []
+
+
+def test_the_command_line_still_names_flags(known, workdir, captured):
+    refused(run("render", "uat", "--neurons", "100000"), "Error: --neurons must be at most 256, got 100000")
+    refused(run("render", "uat", "--max-size", "2MB"), "--max-size applies to GIFs only (use --format gif)")

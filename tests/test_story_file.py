@@ -77,13 +77,14 @@ def test_the_seed_reaches_scenes_that_have_one_and_a_section_may_set_its_own(tmp
     ('[[section]]\nscene = "supperposition"', ["section 1: unknown scene 'supperposition'", "did you mean 'superposition'?"]),
     ('[[section]]\nscene = "neuron"\n[[section]]\nscene = "superposition"\n[section.params]\nw12 = 1',
      ["section 2: superposition has no parameter 'w12'", "did you mean", "allowed: cases, w11, w21"]),
-    ('[[section]]\nscene = "superposition"\ntitel = "x"', ["section 1: unknown key 'titel' (did you mean 'title'?"]),
+    ('[[section]]\nscene = "superposition"\ntitel = "x"',
+     ["section 1 (superposition): unknown key 'titel' (did you mean 'title'?"]),
     ('[[section]]\nscene = "superposition"\nw11 = 2', ["unknown key 'w11'", "go under [section.params]"]),
     ('titel = "x"\n[[section]]\nscene = "neuron"', ["unknown key 'titel' (did you mean 'title'?"]),
-    ('[[section]]\nscene = "superposition"\n[section.params]\nw11 = 300', ["section 1: superposition: --w11 must be at most"]),
+    ('[[section]]\nscene = "superposition"\n[section.params]\nw11 = 300', ["section 1 (superposition): w11 must be at most"]),
     ('[[section]]\nscene = "superposition"\n[section.params]\nw11 = "big"', ["section 1", "w11"]),
     ('[[section]]\nscene = "uat"\n[section.params]\nseed = -1', ["section 1", "seed"]),
-    ('[[section]]\nscene = "uat"\n[section.params]\nsteps = 0', ["section 1: uat: --steps must be at least 1"]),
+    ('[[section]]\nscene = "uat"\n[section.params]\nsteps = 0', ["section 1 (uat): steps must be at least 1"]),
     ('[[section]]\nscene = "neuron"\nsubtitle = "only"', ["a subtitle needs a title"]),
     ('[[section]]\nscene = "neuron"\ntitle = 3', ["title must be a string"]),
     ('[[section]]\ntitle = "x"', ["section 1: needs scene"]),
@@ -110,7 +111,7 @@ def test_python_scenes_need_allow_code(tmp_path):
     bad = story_file(tmp_path, '[[section]]\nscene = "own/mine.py:LearnSine"\n[section.params]\nneuron = 2\n')
     assert "did you mean 'neurons'?" in story_error(bad, allow_code=True)
     missing = story_file(tmp_path, '[[section]]\nscene = "own/none.py:X"\n')
-    assert "section 1: scene file" in story_error(missing, allow_code=True)
+    assert "section 1 (own/none.py:X): scene file" in story_error(missing, allow_code=True)
 
 
 def test_a_plain_manim_scene_takes_no_params(tmp_path):

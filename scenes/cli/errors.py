@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 import click
 
-__all__ = ["NetreelError", "RunFailed", "one_line", "os_error_text"]
+__all__ = ["NetreelError", "RunFailed", "one_line", "os_error_text", "flags_as_keys", "keys_not_flags"]
 
 
 class NetreelError(click.ClickException):
@@ -27,3 +31,24 @@ def os_error_text(error: OSError) -> str:
     """``"No space left on device: 'renders/x.gif'"``: the reason, then the file if there is one."""
     reason = error.strerror or one_line(error) or type(error).__name__
     return f"{reason}: {str(error.filename)!r}" if error.filename is not None else reason
+
+
+def flags_as_keys(message: str, keys: Iterable[str]) -> str:
+    """``message`` with the flag of each of ``keys`` written as the key: ``--max-size`` -> ``max_size``."""
+    for key in keys:
+        flag = re.escape("--" + key.replace("_", "-"))
+        message = re.sub(rf"(?<![\w-]){flag}(?![\w-])", key, message)
+    return message
+
+
+@contextmanager
+def keys_not_flags(keys: Iterable[str]) -> Iterator[None]:
+    """Inside, a :class:`NetreelError` about a value of a spec or story file names its key, not its flag.
+
+    (Options and settings check their values the same way wherever they come
+    from, and name the command-line flag; a file's user looks for the key.)
+    """
+    try:
+        yield
+    except NetreelError as error:
+        raise type(error)(flags_as_keys(error.message, keys)) from None

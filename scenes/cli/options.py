@@ -295,7 +295,8 @@ def build_options(
     Raises
     ------
     NetreelError
-        For an unknown name or a bad value, naming the flag.
+        For an unknown name or a bad value, naming the flag (a spec or story
+        names the key instead: :func:`~scenes.cli.errors.keys_not_flags`).
     """
     known = {item.name: item for item in scene_fields(scene)}
     given = {}

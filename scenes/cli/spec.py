@@ -13,10 +13,10 @@ from typing import Any
 from manim import Scene
 
 from ..base import NetreelScene, number_text
-from .errors import NetreelError
+from .errors import NetreelError, keys_not_flags
 from .options import scene_fields
 from .plans import Plan, plan_for
-from .scene_file import did_you_mean, options_for, scene_for, scene_stem
+from .scene_file import did_you_mean, named, options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
 
@@ -58,7 +58,7 @@ def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
         try:
             plan = _spec_plan({**defaults, **entry}, Path(path).parent, allow_code)
         except NetreelError as error:
-            raise NetreelError(f"{where}: {error.message}") from None
+            raise NetreelError(f"{where}{named(entry.get('scene'), error.message)}: {error.message}") from None
         for target in plan.targets.values():
             if target.resolve() in seen:
                 raise NetreelError(f"{where}: another scene also writes {str(target)!r}; give each an output")
@@ -73,6 +73,12 @@ def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
         raise NetreelError("needs a scene name (scene = \"uat\")")
     scene = scene_for(name, base=base, allow_code=allow_code, source="a spec")
     _check_keys(scene, entry)
+    with keys_not_flags(_allowed_keys(scene)):
+        return _entry_plan(scene, entry, base)
+
+
+def _entry_plan(scene: type[Scene], entry: dict[str, Any], base: Path) -> Plan:
+    """The plan of an entry whose keys are known to be settings or the scene's parameters."""
     settings = {_key(key): entry.pop(key) for key in list(entry) if _key(key) in _SETTING_KEYS}
     for key, kind, what in (("fps", (int, float), "a number"), ("seed", int, "a whole number"),
                             ("at", (int, float), "a number of seconds"), ("captions", bool, "true or false"),
@@ -103,10 +109,16 @@ def _key(key: str) -> str:
     return key.replace("-", "_")
 
 
+def _allowed_keys(scene: type[Scene]) -> tuple[str, ...]:
+    """The keys of an entry of ``scene``: the settings, and a netreel scene's parameters."""
+    own = issubclass(scene, NetreelScene)
+    return ("scene", *_SETTING_KEYS, *([item.name for item in scene_fields(scene)] if own else []))
+
+
 def _check_keys(scene: type[Scene], entry: dict[str, Any]) -> None:
     """Refuse a key that is neither a setting nor one of the scene's parameters, guessing the one meant."""
     own = issubclass(scene, NetreelScene)
-    allowed = ("scene", *_SETTING_KEYS, *([item.name for item in scene_fields(scene)] if own else []))
+    allowed = _allowed_keys(scene)
     for key in entry:
         if _key(key) not in allowed:
             what = (f"{scene.name or scene.__name__} has no parameter {key!r}" if own

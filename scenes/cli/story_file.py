@@ -30,9 +30,9 @@ from manim import Scene
 
 from ..base import NetreelScene, SceneOptions
 from ..story.title_card import TitleCardOptions
-from .errors import NetreelError, one_line
+from .errors import NetreelError, keys_not_flags, one_line
 from .options import build_options, scene_fields
-from .scene_file import did_you_mean, scene_for, scene_stem
+from .scene_file import did_you_mean, named, scene_for, scene_stem
 from .toml_file import read_toml
 
 __all__ = ["Story", "StorySection", "read_story", "parse_story", "default_story", "default_story_text"]
@@ -106,7 +106,8 @@ def parse_story(
         try:
             sections.append(_section(entry, base, allow_code, seed))
         except NetreelError as error:
-            raise NetreelError(f"{where}, section {number}: {error.message}") from None
+            label = named(entry.get("scene"), error.message)
+            raise NetreelError(f"{where}, section {number}{label}: {error.message}") from None
     return Story(title, subtitle, tuple(sections))
 
 
@@ -131,10 +132,8 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
     section_seed = values.pop("seed", seed)
     if section_seed is not None and (isinstance(section_seed, bool) or not isinstance(section_seed, int)):
         raise NetreelError(f"seed must be a whole number; got {section_seed!r}")
-    try:
+    with keys_not_flags((*allowed, "seed")):
         options = build_options(scene, values, section_seed)
-    except NetreelError as error:
-        raise NetreelError(f"{ref}: {error.message}") from None
     return StorySection(scene, options, title, subtitle)
 
 
