@@ -2,7 +2,7 @@
 
 Prints, asserts nothing::
 
-    PYTHONPATH=. .venv/bin/python bench/bench_plane.py [--repeats N]
+    PYTHONPATH=. .venv/bin/python bench/bench_plane.py [--repeats N] [--quality 480p15]
 
 The default fit (XOR, a 2-8-8-1 network) is trained beforehand, once per frame rate,
 and replayed with ``trace=``, so only rendering is timed. Each quality renders a real
@@ -33,7 +33,10 @@ from scenes.story.decision_boundary import (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=REPEATS, help="renders of each case; the fastest counts")
-    repeats = max(1, parser.parse_args().repeats)
+    parser.add_argument("--quality", action="append", choices=list(QUALITIES),
+                        help="only this quality (repeat for more); default: all")
+    args = parser.parse_args()
+    repeats, qualities = max(1, args.repeats), args.quality or list(QUALITIES)
     defaults = DecisionBoundaryOptions()
     length = INTRO_SECONDS + defaults.duration + OUTRO_SECONDS
     print(f"boundary, defaults ({defaults.data}, layers {defaults.network_layers()}, {defaults.duration:g} s of replay, "
@@ -41,7 +44,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as folder:
         folder = Path(folder)
         x, y = defaults.dataset()
-        for quality, (width, height, fps) in QUALITIES.items():
+        for quality in qualities:
+            width, height, fps = QUALITIES[quality]
             path = folder / f"boundary-{fps}.npz"
             netcore.fit_points(
                 x, y, layers=defaults.network_layers(), activation=defaults.activation, steps=defaults.steps,
@@ -49,7 +53,7 @@ def main() -> None:
                 frames=trace_frames(defaults.duration, fps),
             ).save(path)
             boundary = (DecisionBoundary, DecisionBoundaryOptions(trace=str(path)))
-            first = render(*boundary, quality, folder)[0] if quality == next(iter(QUALITIES)) else None
+            first = render(*boundary, quality, folder)[0] if quality == qualities[0] else None
             times = fastest({"boundary": boundary, "empty": (Empty, EmptyOptions(seconds=length))},
                             quality, folder, repeats)
             best, floor = min(times["boundary"]), min(times["empty"])

@@ -179,7 +179,8 @@ class Heatmap(SelfDrawn):
         if grid.shape[0] <= self.rows and grid.shape[1] <= self.cols:
             # Enlarging, Pillow's bilinear filter samples just so (in float32), in C.
             image = Image.fromarray(grid[::-1].astype(np.float32), mode="F")
-            return np.array(image.resize((self.cols, self.rows), Image.Resampling.BILINEAR))
+            # np.asarray reads Pillow's buffer as it is (read-only); np.array copies it ~8x slower.
+            return np.asarray(image.resize((self.cols, self.rows), Image.Resampling.BILINEAR))
         if grid.shape not in self._weights:
             self._weights[grid.shape] = (
                 _interpolation(self._up, grid.shape[0]), _interpolation(self._across, grid.shape[1]),
@@ -195,7 +196,7 @@ class Heatmap(SelfDrawn):
         # Interpolation is linear: scaling the samples to colour levels first scales far
         # fewer values than scaling the blocks after.
         levels = self.upsample((np.asarray(grid, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5)
-        self.levels = np.clip(levels, 0, _LEVELS - 1, out=levels).astype(np.intp)
+        self.levels = np.clip(levels, 0, _LEVELS - 1).astype(np.intp)
         self._paint()
         return self
 
