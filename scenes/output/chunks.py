@@ -55,16 +55,19 @@ WHOLE = Chunk(0, None)
 
 
 def frame_seconds(width: int, height: int) -> float:
-    """Estimated seconds to draw and encode one frame of ``width`` x ``height`` pixels.
+    """Estimated CPU seconds to draw and encode one frame of ``width`` x ``height`` pixels.
 
-    Measured on netreel's scenes (bench/bench_chunks.py): a fixed part for the
-    scene's per-frame Python work and a part that grows with the pixels.
+    Measured on netreel's scenes (a render's CPU time less its survey's, per
+    frame): a fixed part for the scene's per-frame Python work and a part that
+    grows with the pixels. CPU, not wall time: with every worker busy, a
+    worker's encoding thread costs as much as its drawing.
     """
     return _FRAME_FIXED + _FRAME_PER_MEGAPIXEL * width * height / 1e6
 
 
-_FRAME_FIXED = 0.012
-_FRAME_PER_MEGAPIXEL = 0.035
+# uat, neuron, superposition, backprop, boundary: 8-11 ms a frame at 854x480, 20-24 ms at 1920x1080.
+_FRAME_FIXED = 0.007
+_FRAME_PER_MEGAPIXEL = 0.0075
 
 
 def split(plays: Sequence[Play], parts: int, frame_seconds: float) -> list[Chunk]:
