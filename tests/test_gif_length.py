@@ -9,10 +9,10 @@ from test_cli import captured, files, run, workdir  # noqa: F401 (fixtures)
 from test_cli_support import TinyScene
 from test_hostile import known, refused  # noqa: F401 (fixture)
 
-from scenes.cli import gif_length
 from scenes.cli.gif_length import frame_count
 from scenes.output.frames import FrameStore
 from scenes.output.gif import GifSettings
+from scenes.output import engine
 from scenes.output.jobs import GifRequest, Job, scene_path
 from scenes.output.render import render_scene
 
@@ -71,5 +71,16 @@ def test_a_scene_is_surveyed_once(monkeypatch):
     def surveyed_again(job):
         raise AssertionError("surveyed again: the kept survey was not used")
 
-    monkeypatch.setattr(gif_length, "survey_job", surveyed_again)
+    monkeypatch.setattr(engine, "survey_job", surveyed_again)
     assert frame_count(gif_job(1920, 1080, 60)) == 84
+
+
+def test_the_count_is_the_survey_a_run_with_jobs_plans_with(monkeypatch):
+    job = gif_job(160, 90, 5)
+    frame_count(job)
+
+    def surveyed_again(job):
+        raise AssertionError("surveyed again: the check's survey was not kept at the job's own size")
+
+    monkeypatch.setattr(engine, "survey_job", surveyed_again)
+    assert sum(play.frames for play in engine.kept_survey(job)) == 7

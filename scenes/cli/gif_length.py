@@ -5,8 +5,10 @@ at most :data:`~scenes.output.frames.MAX_GIF_PIXELS` (frames x width x height) a
 would refuse more only as the frames arrive, perhaps minutes into a render. A
 scene's frame count depends on its plays and the frame rate, not on the frame
 size, so a survey (:func:`~scenes.output.engine.survey_job`, which runs the scene
-without drawing) at a small size counts them first. Surveys are kept in
-netreel's cache, so a scene surveyed once costs nothing the next time.
+without drawing) counts them first. Surveys are kept in netreel's cache, so a
+scene surveyed once costs nothing the next time; at the job's own size the
+survey is the one ``--jobs`` plans with, and the texts it builds (kept too) are
+the render's own.
 """
 
 from __future__ import annotations
@@ -14,19 +16,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..output.engine import survey_job
+from ..output.engine import kept_survey
 from ..output.frames import MAX_GIF_PIXELS
 from ..output.jobs import Job, keeps_frames, still_only
 from ..output.scene_import import import_scene
-from ..output.survey_cache import load_survey, save_survey, survey_key
 from .errors import NetreelError
 
-__all__ = ["SURVEY_HEIGHT", "check_gif_lengths", "frame_count"]
+__all__ = ["LARGEST_SURVEYED", "check_gif_lengths", "frame_count"]
 
-#: Frame height a survey counts frames at (the width follows the job's shape); a
-#: survey's cost hardly depends on it, but drawing a huge last frame would cost seconds.
-SURVEY_HEIGHT = 90
-_MIN_SIDE = 16
+#: Frame height above which a job is surveyed at this height (the width follows the
+#: job's shape): the count is the same, and a survey's camera holds a whole frame.
+LARGEST_SURVEYED = 1080
 
 
 def check_gif_lengths(jobs: Sequence[Job]) -> None:
@@ -52,17 +52,11 @@ def check_gif_lengths(jobs: Sequence[Job]) -> None:
 
 
 def frame_count(job: Job) -> int:
-    """Frames ``job``'s scene draws at its frame rate: a survey at a small size (kept in the cache)."""
-    scale = min(1.0, SURVEY_HEIGHT / job.height)
-    small = replace(job, width=max(_MIN_SIDE, round(job.width * scale)),
-                    height=max(_MIN_SIDE, round(job.height * scale)))
-    key = survey_key(import_scene(small.scene), small.options, small.theme, small.width, small.height, small.fps,
-                     small.seed)
-    plays = load_survey(key)
-    if plays is None:
-        plays = survey_job(small)
-        save_survey(key, plays)
-    return sum(play.frames for play in plays)
+    """Frames ``job``'s scene draws at its frame rate: its survey (kept in the cache)."""
+    if job.height > LARGEST_SURVEYED:
+        scale = LARGEST_SURVEYED / job.height
+        job = replace(job, width=max(1, round(job.width * scale)), height=LARGEST_SURVEYED)
+    return sum(play.frames for play in kept_survey(job))
 
 
 def _refuse_over_limit(frames: int, job: Job, what: str) -> None:

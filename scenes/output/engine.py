@@ -34,7 +34,7 @@ from .scene_import import import_scene
 from .survey_cache import load_survey, save_survey, survey_key
 from .workers import Here, Workers
 
-__all__ = ["Piece", "survey_job", "plan_pieces", "run_jobs"]
+__all__ = ["Piece", "survey_job", "kept_survey", "plan_pieces", "run_jobs"]
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,24 @@ def survey_job(job: Job) -> list[Play]:
                       width=job.width, height=job.height, fps=job.fps, seed=job.seed)
 
 
+def kept_survey(job: Job) -> list[Play]:
+    """:func:`survey_job`, kept in the cache: made once, by whoever needs it first."""
+    key = _survey_key(job)
+    plays = load_survey(key)
+    if plays is None:
+        plays = survey_job(job)
+        save_survey(key, plays)
+    return plays
+
+
+def _survey_key(job: Job) -> str:
+    return survey_key(import_scene(job.scene), job.options, job.theme, job.width, job.height, job.fps, job.seed)
+
+
 def _surveys(jobs: Sequence[Job], workers: Workers) -> list[list[Play] | None]:
     """Each job's survey (kept from an earlier run, else made on the workers); None for a still."""
     surveys: list[list[Play] | None] = [None] * len(jobs)
-    keys = {
-        index: survey_key(import_scene(job.scene), job.options, job.theme, job.width, job.height, job.fps, job.seed)
-        for index, job in enumerate(jobs) if not still_only(job)
-    }
+    keys = {index: _survey_key(job) for index, job in enumerate(jobs) if not still_only(job)}
     for index, key in keys.items():
         surveys[index] = load_survey(key)
     missing = {workers.submit(survey_job, jobs[index]): index for index in keys if surveys[index] is None}
