@@ -19,6 +19,8 @@ from manim import VMobject
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
+from .cairo_path import PathOps
+
 __all__ = ["SelfDrawn", "SelfDrawnPath", "PathBatch"]
 
 
@@ -89,6 +91,7 @@ class PathBatch(SelfDrawnPath):
 
     def __init__(self, members, **kwargs) -> None:
         self.opacity = 1.0
+        self._ops: tuple | None = None
         # Every family member, with points or not: a line may have none now and some later.
         self.members = [m for member in members for m in member.get_family() if isinstance(m, VMobject)]
         super().__init__(**kwargs)
@@ -97,70 +100,66 @@ class PathBatch(SelfDrawnPath):
 
     def __deepcopy__(self, clone_from_id: dict) -> PathBatch:
         """A copy drawing the very same members (Manim copies every animated mobject; these
-        are the scene's, not the batch's)."""
+        are the scene's, not the batch's), without the operations kept from the last frame."""
         clone_from_id[id(self.members)] = self.members
+        if self._ops is not None:
+            clone_from_id[id(self._ops)] = None
         return super().__deepcopy__(clone_from_id)
 
+    def _path_ops(self, points: np.ndarray, counts: list[int], ctx: cairo.Context) -> tuple[PathOps, bool]:
+        """The operations tracing ``points``, and whether they were kept from the last frame.
+
+        A fade redraws members that do not move: their operations (and Cairo's paths, see
+        :meth:`PathOps.trace`) are kept while the points and the camera's mapping are.
+        """
+        matrix = tuple(ctx.get_matrix())
+        key = (counts, matrix)
+        if self._ops is not None and self._ops[0] == key and np.array_equal(self._ops[1], points):
+            return self._ops[2], True
+        # Cairo's tolerance is in device pixels; the matrix maps scene units onto them.
+        ops = PathOps(points, counts, ctx.get_tolerance() / abs(matrix[0]))
+        self._ops = (key, points, ops)
+        return ops, False
+
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
-        """Each member's subpaths, fill and stroke, in order."""
+        """Each member's subpaths, fill and stroke, in order.
+
+        Straight pieces go to Cairo as lines, runs of them simplified to within Cairo's
+        flattening tolerance (see :class:`~scenes.mobjects.cairo_path.PathOps`); a fill
+        or stroke with nothing to show is skipped.
+        """
         opacity *= self.opacity
         shown = [m for m in self.members if len(m.points) >= 4]
         if not shown or opacity <= 0:
             return
-        points = np.concatenate([m.points[:len(m.points) // 4 * 4, :2] for m in shown])
-        starts, ends = points[0::4], points[3::4]
-        # Where a curve does not start at the previous one's end, a subpath starts (np.isclose, as Manim).
-        split = np.ones(len(starts), dtype=bool)
-        split[1:] = ~(np.abs(starts[1:] - ends[:-1]) <= 1e-6 + 1e-5 * np.abs(starts[1:])).all(axis=1)
-        # One flat list (x0, y0, x1, y1, ...): nested lists would cost a list per point.
-        split, flat = split.tolist(), points.ravel().tolist()
-        first = 0
-        for member in shown:
-            last = first + len(member.points) // 4
+        counts = [len(m.points) // 4 for m in shown]
+        points = np.concatenate([m.points[:4 * count, :2] for m, count in zip(shown, counts)])
+        path, kept = self._path_ops(points, counts, ctx)
+        for index, member in enumerate(shown):
             fill, stroke = member.get_fill_rgbas(), member.get_stroke_rgbas()
             if isinstance(member, SelfDrawnPath):
                 member.draw(camera, ctx, opacity)
-                first = last
                 continue
             if len(fill) > 1 or len(stroke) > 1 or member.get_stroke_width(background=True) > 0:
                 if opacity < 1:
                     raise ValueError(f"a PathBatch cannot fade a {type(member).__name__} with a gradient "
                                      "or a background stroke")
                 _manim_display_vectorized(camera, member, ctx)
-                first = last
                 continue
             ctx.new_path()
-            begin = None
-            for curve in range(first, last):
-                at = 8 * curve
-                if split[curve] or curve == first:
-                    if begin is not None and _same(flat, begin, at - 2):
-                        ctx.close_path()
-                    begin = at
-                    ctx.new_sub_path()
-                    ctx.move_to(flat[at], flat[at + 1])
-                ctx.curve_to(*flat[at + 2:at + 8])
-            if _same(flat, begin, 8 * last - 2):
-                ctx.close_path()
-            first = last
+            path.trace(ctx, index, keep=kept)
             r, g, b, a = fill[0]
-            ctx.set_source_rgba(b, g, r, a * opacity)
-            ctx.fill_preserve()
+            if a > 0:
+                ctx.set_source_rgba(b, g, r, a * opacity)
+                ctx.fill_preserve()
             width = member.get_stroke_width()
-            if width > 0:
-                r, g, b, a = stroke[0]
+            r, g, b, a = stroke[0]
+            if width > 0 and a > 0:
                 ctx.set_source_rgba(b, g, r, a * opacity)
                 ctx.set_line_width(width * camera.cairo_line_width_multiple)
                 ctx.set_line_join(LINE_JOIN_MAP[member.joint_type])
                 ctx.set_line_cap(CAP_STYLE_MAP[member.cap_style])
                 ctx.stroke_preserve()
-
-
-def _same(flat: list[float], p: int, q: int) -> bool:
-    """Whether the 2-D points at ``flat[p:p + 2]`` and ``flat[q:q + 2]`` are equal as Manim
-    judges a closed subpath (``np.isclose``)."""
-    return (abs(flat[p] - flat[q]) <= 1e-6 + 1e-5 * abs(flat[q])
-            and abs(flat[p + 1] - flat[q + 1]) <= 1e-6 + 1e-5 * abs(flat[q + 1]))
 
 
 _manim_display_image = Camera.display_image_mobject
