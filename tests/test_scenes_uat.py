@@ -10,7 +10,7 @@ import netcore
 from scenes.mobjects.network_diagram import edge_width
 from scenes.mobjects.readouts import Readout
 from scenes.output.render import render_frames, scene_to_pixel
-from scenes.story.bump_construction import BumpConstruction, BumpConstructionOptions
+from scenes.story.bump_construction import GRID_POINTS, BumpConstruction, BumpConstructionOptions
 from scenes.story.universal_approximation import (
     INTRO_SECONDS,
     OUTRO_SECONDS,
@@ -238,6 +238,12 @@ def test_bumps_error_falls_as_bumps_are_added():
     assert counts == BumpConstructionOptions().counts
     assert all(later < earlier for earlier, later in zip(errors, errors[1:]))
     assert errors[-1] < 0.1
+    # The table shows netcore's error for each count, computed here again.
+    scene = scenes[0]
+    f, interval = scene.f, scene.options.interval
+    again = [netcore.approximation_error(netcore.bumps(f, n, interval), f, interval, GRID_POINTS) for n in counts]
+    assert [[cell.original_text for cell in row] for row in scene.table.rows] == [
+        [f"{n}", f"{error:.3f}"] for n, error in zip(counts, again)]
 
 
 

@@ -41,7 +41,8 @@ from scenes.mobjects.function_plot import (
 from scenes.mobjects.legend import curve_legend
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.replay import sweep
-from scenes.text import FRAME_MARGIN, Caption, label, number
+from scenes.mobjects.table import NumberTable
+from scenes.text import FRAME_MARGIN, Caption, label
 
 __all__ = ["BumpConstruction", "BumpConstructionOptions", "GRID_POINTS"]
 
@@ -191,10 +192,10 @@ class BumpConstruction(NetreelScene):
         )
         #: (n, max error) for each n shown, in order.
         self.errors: list[tuple[int, float]] = []
-        table = _ErrorTable(theme, len(counts))
+        self.table = table = NumberTable(theme, ("bumps", "max error"), len(counts))
         table.next_to(self.network, DOWN, buff=0.45).set_x(self.column[0])
         towers, output, network, error = self._bumps(counts[0])
-        table.show_row(0, counts[0], error)
+        table.show_row(0, (f"{counts[0]}", f"{error:.3f}"))
         self.errors.append((counts[0], error))
         self.play(
             FadeOut(self.parts), FadeOut(self.bump), FadeIn(self.legend), FadeIn(towers), Create(output),
@@ -204,7 +205,7 @@ class BumpConstruction(NetreelScene):
         self.wait(0.8)
         for i, n in enumerate(counts[1:], 1):
             new_towers, new_output, new_network, error = self._bumps(n)
-            table.show_row(i, n, error)
+            table.show_row(i, (f"{n}", f"{error:.3f}"))
             self.errors.append((n, error))
             self.play(
                 FadeOut(towers), FadeIn(new_towers), ReplacementTransform(output, new_output),
@@ -237,32 +238,6 @@ class BumpConstruction(NetreelScene):
         corners = np.vstack([[self.plot.c2p(left, 0)], top, [self.plot.c2p(right, 0)]])
         tower = VMobject(stroke_width=0).set_points_as_corners(np.vstack([corners, corners[:1]]))
         return tower.set_fill(color, opacity=0.35)
-
-
-class _ErrorTable(VGroup):
-    """Column headers "bumps | max error" and one row per n, filled in as the scene goes."""
-
-    def __init__(self, theme, rows: int, size: float = 22) -> None:
-        super().__init__()
-        self.theme, self.size = theme, size
-        self.header = VGroup(label("bumps", theme.muted, size), label("max error", theme.muted, size))
-        self.header.arrange(RIGHT, buff=0.6)
-        self.rows = VGroup(*(VGroup() for _ in range(rows)))
-        self.add(self.header, self.rows)
-        self.row_height = 0.42
-
-    def show_row(self, i: int, n: int, error: float) -> None:
-        """Fill row ``i`` with ``n`` and its error, right-aligned under the headers."""
-        count = number(n, self.theme.text, 0, self.size)
-        value = number(error, self.theme.output, 3, self.size)
-        y = self.header.get_y() - (i + 1) * self.row_height
-        count.move_to([0, y, 0]).align_to(self.header[0], RIGHT)
-        value.move_to([0, y, 0]).align_to(self.header[1], RIGHT)
-        self.rows[i].add(count, value)
-
-    def settle(self, i: int):
-        """Animation greying out row ``i`` (no longer the current one)."""
-        return self.rows[i].animate.set_color(self.theme.muted)
 
 
 def _y_range(values: np.ndarray) -> tuple[float, float, float]:
