@@ -15,6 +15,7 @@ from manim import DOWN, LEFT, Group, Rectangle
 from ..text import markup
 from ..theme import Theme
 from .contour import Contour
+from .flat import flatten
 from .heatmap import Heatmap, color_rgb
 from .points import dot_layer
 
@@ -92,9 +93,9 @@ class PlaneView(Group):
             parts.append(self.contour)
         self.axis_labels = Group()
         if labels:
-            x1 = markup("x<sub>1</sub>", theme.muted, 22).next_to(self.border, DOWN, buff=0.12)
-            x2 = markup("x<sub>2</sub>", theme.muted, 22).next_to(self.border, LEFT, buff=0.12)
-            self.axis_labels.add(x1, x2)
+            # One path each (scenes.mobjects.flat): drawn and faded as one mobject, not per glyph.
+            x1, x2 = (flatten(markup(f"x<sub>{n}</sub>", theme.muted, 22)) for n in (1, 2))
+            self.axis_labels.add(x1.next_to(self.border, DOWN, buff=0.12), x2.next_to(self.border, LEFT, buff=0.12))
             parts.append(self.axis_labels)
         super().__init__(*parts, **kwargs)
 

@@ -30,6 +30,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Group, UpdateFromAlphaFunc, VGroup, con
 import netcore
 from netcore.limits import check_training_work
 from scenes.base import NetreelScene, SceneOptions, check_trace_file, option
+from scenes.mobjects.flat import flatten
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
@@ -208,7 +209,9 @@ class DecisionBoundary(NetreelScene):
         self.plane = PlaneView(theme, (low1, high1), (low2, high2), height=5.5)
         self.plane.next_to([left, top - 0.45, 0], DOWN + RIGHT, buff=0).shift(0.35 * RIGHT)
         self.plane.set_points(trace.x_train, trace.y_train)
-        self.data_label = label(self._data_text(), theme.muted, 20)
+        # Static text as one path each (scenes.mobjects.flat): the panels fade in through one
+        # PathBatch, which then draws a path per label instead of one per glyph.
+        self.data_label = flatten(label(self._data_text(), theme.muted, 20))
         self.data_label.next_to(self.plane.border, UP, buff=0.15).align_to(self.plane.border, LEFT)
 
         self.column = (self.plane.border.get_right()[0] + 0.4, right)
@@ -216,7 +219,7 @@ class DecisionBoundary(NetreelScene):
         self.diagram = NetworkDiagram(self.network, theme, width=4.0, height=2.2, max_neurons=8,
                                       color_hidden=True, labels=True, direct=True)
         self.diagram.move_to([column, top - 1.6, 0])
-        self.network_label = label(self._network_text(), theme.muted, 20).next_to(self.diagram, UP, buff=0.2)
+        self.network_label = flatten(label(self._network_text(), theme.muted, 20)).next_to(self.diagram, UP, buff=0.2)
 
         shown = list(range(min(trace.layer_sizes[1], MAX_THUMBNAILS)))
         self.thumbnails = [
@@ -227,11 +230,11 @@ class DecisionBoundary(NetreelScene):
         self.thumbnail_row = Group(*self.thumbnails).arrange(RIGHT, buff=0.14)
         self.thumbnail_row.next_to(self.diagram, DOWN, buff=0.55).set_x(column)
         more = trace.layer_sizes[1] - len(shown)
-        self.thumbnail_label = fit_width(label(
+        self.thumbnail_label = fit_width(flatten(label(
             (f"{len(shown)} of the {trace.layer_sizes[1]} first-layer" if more else "first-layer")
             + " neurons: each splits the plane in two",
             theme.muted, 18,
-        ), self.column[1] - self.column[0]).next_to(self.thumbnail_row, UP, buff=0.12)
+        )), self.column[1] - self.column[0]).next_to(self.thumbnail_row, UP, buff=0.12)
 
         self._build_readouts()
 
@@ -240,8 +243,8 @@ class DecisionBoundary(NetreelScene):
         self.step_value = Readout(theme.text, 24, f"{int(trace.steps[-1]):,}")
         self.loss_value = Readout(theme.text, 24, f"{float(trace.loss.max()):.4f}")
         self.accuracy_value = Readout(theme.text, 24, "100.0")
-        self.percent = label("%", theme.text, 24)
-        self.counter_labels = VGroup(*(label(name, theme.muted, 22) for name in ("step", "loss", "accuracy")))
+        self.percent = flatten(label("%", theme.text, 24))
+        self.counter_labels = VGroup(*(flatten(label(name, theme.muted, 22)) for name in ("step", "loss", "accuracy")))
         self.counter_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.22)
         self.counter_labels.next_to(self.thumbnail_row, DOWN, buff=0.45)
         self.counter_labels.set_x(self.column[0] + 0.2 + self.counter_labels.width / 2)
