@@ -3,12 +3,15 @@
 import cairo
 import numpy as np
 import pytest
-from manim import DOWN, Circle, Scene, VMobject
+from manim import DOWN, Circle, FadeIn, Scene, Square, VMobject
+from manim.camera.camera import Camera
 from support import render_plain
 
+from scenes.mobjects import self_drawn
 from scenes.mobjects.cairo_path import PathOps, dropped_vertices, straight_curves
 from scenes.mobjects.function_plot import corner_path
 from scenes.mobjects.self_drawn import PathBatch
+from scenes.output.render import render_frames
 from scenes.text import label
 from scenes.theme import THEMES
 
@@ -133,3 +136,20 @@ def test_a_batch_drawn_again_follows_its_members():
     assert np.abs(frame - _still(lambda: moved)).max(axis=-1).mean() < 0.2
     assert np.abs(frame - _still(_parts)).max(axis=-1).mean() > 1
     assert batch.copy()._ops is None and batch._ops is not None  # Cairo's paths stay with the batch that drew them
+
+
+def test_mobjects_drawn_again_unchanged_reuse_their_path_and_match_manim(monkeypatch):
+    class Moving(Scene):
+        def construct(self):
+            words, square = label("reuse", DARK.text, 48), Square(1.0, color=DARK.accent).shift(3 * DOWN)
+            self.play(FadeIn(words), square.animate.shift(2 * DOWN), run_time=1)  # same points, then new ones
+            self.play(words.animate.set_color(DARK.negative), run_time=0.5)
+
+    def frames():
+        return np.stack(render_frames(Moving, width=160, height=90, fps=10))
+
+    cached = frames()
+    assert len(self_drawn._TRACED) > 0
+    monkeypatch.setattr(Camera, "display_vectorized", self_drawn._manim_display_vectorized)
+    manim = frames()
+    assert manim.std() > 5 and np.array_equal(cached, manim)

@@ -67,7 +67,7 @@ class Readout(VGroup):
         if len(text) > self.width_in_glyphs:
             raise ValueError(f"{text!r} is longer than the readout's {self.width_in_glyphs} glyphs")
         self.text = text
-        start = self.anchor.get_center()
+        start = self.anchor.get_location()  # its one point: get_center would bound it first
         outlines = [self.shapes[c] + start + i * self.advance for i, c in enumerate(text)]
         self.glyphs.set_points(np.concatenate(outlines) if outlines else np.zeros((0, 3)))
         return self

@@ -7,11 +7,14 @@ Pillow 13 refuses ("Invalid mode for data type") and which would cost a whole fr
 per image anyway. A :class:`SelfDrawn` mobject is an image to Manim and a
 :class:`SelfDrawnPath` a ``VMobject`` (so each keeps its place in the drawing order and
 in groups), but each draws itself: this module hooks ``Camera.display_image_mobject``
-and ``Camera.display_vectorized`` for these only; every other mobject goes to Manim's
-own code.
+and ``Camera.display_vectorized`` for these. Every other mobject is drawn by Manim's
+own code, except that a ``VMobject`` drawn again with the same points reuses the path
+Cairo traced for it last time.
 """
 
 from __future__ import annotations
+
+import weakref
 
 import cairo
 import numpy as np
@@ -174,12 +177,35 @@ def _display_image(camera: Camera, image: AbstractImageMobject, pixel_array: np.
         _manim_display_image(camera, image, pixel_array)
 
 
+# Each VMobject's last Cairo path, with the points and the matrix it was traced from.
+_TRACED: weakref.WeakKeyDictionary[VMobject, tuple[np.ndarray, tuple, cairo.Path]] = weakref.WeakKeyDictionary()
+
+
 def _display_vectorized(camera: Camera, vmobject: VMobject, ctx: cairo.Context) -> Camera:
-    """Self-drawn paths draw themselves; every other ``VMobject`` goes to Manim."""
+    """Self-drawn paths draw themselves; every other ``VMobject`` is drawn as Manim draws it.
+
+    Manim traces a mobject's path curve by curve in Python every time it draws it, and a
+    fading or recoloured mobject (most of a play) is drawn again with the same points:
+    Cairo's copy of its last path is then appended in one call instead.
+    """
     if isinstance(vmobject, SelfDrawnPath):
         vmobject.draw(camera, ctx)
         return camera
-    return _manim_display_vectorized(camera, vmobject, ctx)
+    points = vmobject.points
+    if not len(points):
+        return _manim_display_vectorized(camera, vmobject, ctx)
+    matrix = tuple(ctx.get_matrix())
+    traced = _TRACED.get(vmobject)
+    if traced is not None and traced[1] == matrix and np.array_equal(traced[0], points):
+        ctx.new_path()
+        ctx.append_path(traced[2])
+    else:
+        camera.set_cairo_context_path(ctx, vmobject)
+        _TRACED[vmobject] = (points.copy(), matrix, ctx.copy_path())
+    camera.apply_stroke(ctx, vmobject, background=True)
+    camera.apply_fill(ctx, vmobject)
+    camera.apply_stroke(ctx, vmobject)
+    return camera
 
 
 Camera.display_image_mobject = _display_image
