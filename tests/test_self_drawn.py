@@ -3,14 +3,14 @@
 import cairo
 import numpy as np
 import pytest
-from manim import DOWN, Circle, FadeIn, Scene, Square, VMobject
+from manim import DOWN, RIGHT, Circle, FadeIn, Scene, Square, VMobject
 from manim.camera.camera import Camera
 from support import render_plain
 
 from scenes.mobjects import self_drawn
 from scenes.mobjects.cairo_path import PathOps, dropped_vertices, straight_curves
 from scenes.mobjects.function_plot import corner_path
-from scenes.mobjects.self_drawn import PathBatch
+from scenes.mobjects.self_drawn import Layer, PathBatch
 from scenes.output.render import render_frames
 from scenes.text import label
 from scenes.theme import THEMES
@@ -153,3 +153,31 @@ def test_mobjects_drawn_again_unchanged_reuse_their_path_and_match_manim(monkeyp
     monkeypatch.setattr(Camera, "display_vectorized", self_drawn._manim_display_vectorized)
     manim = frames()
     assert manim.std() > 5 and np.array_equal(cached, manim)
+
+
+def _circles():
+    return [Circle(radius=0.7, stroke_color=DARK.neuron_color(k), stroke_width=3).set_fill(DARK.neuron_off, 1)
+            .shift((k - 1) * 0.9 * RIGHT) for k in range(3)]
+
+
+def test_a_layer_paints_what_its_members_draw_and_follows_their_changes():
+    below = VMobject(stroke_color=DARK.positive, stroke_width=6).set_points_as_corners([[-3, -1, 0], [3, 1, 0]])
+    circles = _circles()
+    layer = Layer(circles)
+
+    class Painted(Scene):
+        def construct(self):
+            layer.add_updater(lambda mobject, dt: mobject)  # painted every frame
+            self.add(below, layer)
+            self.wait(0.5)
+            circles[1].set_fill(DARK.negative)
+            circles[2].shift(0.5 * DOWN)
+            self.wait(0.5)
+
+    painted = render_plain(Painted, width=320, height=180).renderer.get_frame()[..., :3].astype(float)
+    changed = _circles()
+    changed[1].set_fill(DARK.negative)
+    changed[2].shift(0.5 * DOWN)
+    manim = _still(lambda: [below.copy(), *changed])
+    assert manim.std() > 10 and np.abs(painted - manim).max() <= 3
+    assert np.abs(painted - _still(lambda: [below.copy(), *_circles()])).max() > 100

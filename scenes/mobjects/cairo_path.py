@@ -49,8 +49,9 @@ def dropped_vertices(starts: np.ndarray, ends: np.ndarray, straight: np.ndarray,
 
     ``starts``/``ends`` (shape ``(n, 2)``) are the curves' end points; ``straight`` marks
     straight curves, ``split`` the curves that start a subpath (or a member). Dyadic
-    blocks of ``2, 4, 8, ...`` straight curves in a row, none but the first starting a
-    subpath, are collapsible when every vertex inside lies within ``tolerance`` of the
+    blocks of ``2, 4, 8, ...`` straight curves in a row, counted from their subpath's
+    start (so a path simplifies alike wherever it lies in a batch), none but the first
+    starting a subpath, are collapsible when every vertex inside lies within ``tolerance`` of the
     chord from the block's start to its end (and between them); every vertex inside a
     collapsible block is dropped. Dyadic blocks nest or are disjoint, so the largest
     collapsible ones keep their ends and draw their chords: nothing drawn moves further
@@ -62,7 +63,9 @@ def dropped_vertices(starts: np.ndarray, ends: np.ndarray, straight: np.ndarray,
     joined = straight & ~split
     (sx, sy), (ex, ey) = np.ascontiguousarray(starts.T), np.ascontiguousarray(ends.T)
     steps = np.arange(n)
-    firsts = steps[0:n - 1:2]
+    # each curve's place in its subpath
+    place = steps - np.maximum.accumulate(np.where(split, steps, 0))
+    firsts = steps[:-1][place[:-1] % 2 == 0]
     blocks = firsts[straight[firsts] & joined[firsts + 1]]
     limit = tolerance * tolerance
     size = 2
@@ -77,12 +80,11 @@ def dropped_vertices(starts: np.ndarray, ends: np.ndarray, straight: np.ndarray,
         collapsed = blocks[near.all(axis=1) & (length[:, 0] > 0)]
         dropped[(collapsed[:, None] + steps[:size - 1]).ravel()] = True
         # Next: blocks twice as long, both halves collapsed, the second joined to the first.
-        halves = np.zeros(n // size + 1, dtype=bool)
-        halves[collapsed // size] = True
-        size *= 2
-        pairs = n // size
-        parents = np.flatnonzero(halves[0:2 * pairs:2] & halves[1:2 * pairs:2]) * size
-        blocks = parents[joined[parents + size // 2]]
+        halves = np.zeros(n + 1, dtype=bool)
+        halves[collapsed] = True
+        half, size = size, 2 * size
+        parents = collapsed[(place[collapsed] % size == 0) & (collapsed + size <= n)]
+        blocks = parents[halves[parents + half] & joined[parents + half]]
     return dropped
 
 

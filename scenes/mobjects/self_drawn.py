@@ -24,7 +24,7 @@ from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from .cairo_path import PathOps
 
-__all__ = ["SelfDrawn", "SelfDrawnPath", "PathBatch"]
+__all__ = ["SelfDrawn", "SelfDrawnPath", "PathBatch", "Layer"]
 
 
 class SelfDrawn(AbstractImageMobject):
@@ -163,6 +163,79 @@ class PathBatch(SelfDrawnPath):
                 ctx.set_line_join(LINE_JOIN_MAP[member.joint_type])
                 ctx.set_line_cap(CAP_STYLE_MAP[member.cap_style])
                 ctx.stroke_preserve()
+
+
+class Layer(SelfDrawnPath):
+    """``members`` drawn once into a raster that is painted every frame until they change.
+
+    For still mobjects drawn over moving ones frame after frame (a diagram's circles over
+    its restyled edges): one paint of a small raster where drawing them costs a fill and a
+    stroke each. Drawn as a :class:`PathBatch` of the members draws them (compositing the
+    raster is compositing each member in turn), up to a level of rounding. The raster is
+    drawn again whenever a member's points, colours or widths, the opacity or the camera's
+    mapping change. Like a batch, it is not moved: its members are.
+
+    Parameters
+    ----------
+    members : the mobjects to draw (with their families).
+    kwargs : passed on to ``VMobject``.
+    """
+
+    def __init__(self, members, **kwargs) -> None:
+        self.batch = PathBatch(members)
+        self._raster: tuple | None = None
+        super().__init__(**kwargs)
+        self.points = self.batch.points.copy()
+
+    def __deepcopy__(self, clone_from_id: dict) -> Layer:
+        """A copy with the same members and no raster (Cairo's surfaces do not copy)."""
+        if self._raster is not None:
+            clone_from_id[id(self._raster)] = None
+        return super().__deepcopy__(clone_from_id)
+
+    def _state(self, ctx: cairo.Context, opacity: float) -> np.ndarray:
+        parts = [np.array([*ctx.get_matrix(), opacity])]
+        for m in self.batch.members:
+            parts += [m.points.ravel(), m.get_fill_rgbas().ravel(), m.get_stroke_rgbas().ravel(),
+                      np.array([m.get_stroke_width(), m.get_stroke_width(background=True)])]
+        return np.concatenate(parts)
+
+    def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
+        """Paint the raster, drawn first if anything it shows changed."""
+        state = self._state(ctx, opacity)
+        if self._raster is None or not np.array_equal(self._raster[0], state):
+            self._raster = (state, *self._rasterize(camera, ctx, opacity))
+        _, surface, left, top = self._raster
+        if surface is None:
+            return
+        ctx.save()
+        ctx.identity_matrix()
+        ctx.set_source_surface(surface, left, top)
+        ctx.rectangle(left, top, surface.get_width(), surface.get_height())
+        ctx.fill()
+        ctx.restore()
+
+    def _rasterize(self, camera: Camera, ctx: cairo.Context, opacity: float) -> tuple:
+        """The members drawn on a transparent surface over their box (whole device pixels, so
+        every edge falls on the frame's pixels as it would), and its top left corner."""
+        shown = [m for m in self.batch.members if len(m.points)]
+        if not shown:
+            return None, 0, 0
+        matrix = ctx.get_matrix()
+        corners = np.concatenate([m.points[:, :2] for m in shown])
+        xs = matrix.xx * corners[:, 0] + matrix.xy * corners[:, 1] + matrix.x0
+        ys = matrix.yx * corners[:, 0] + matrix.yy * corners[:, 1] + matrix.y0
+        # room for the widest stroke and its miters (Cairo's limit: 10 half widths), and anti-aliasing
+        reach = 2 + 5 * abs(matrix.xx) * camera.cairo_line_width_multiple * max(
+            max(m.get_stroke_width(), m.get_stroke_width(background=True)) for m in shown)
+        left, top = int(np.floor(xs.min() - reach)), int(np.floor(ys.min() - reach))
+        right, bottom = int(np.ceil(xs.max() + reach)), int(np.ceil(ys.max() + reach))
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, right - left, bottom - top)
+        raster = cairo.Context(surface)
+        raster.set_matrix(cairo.Matrix(matrix.xx, matrix.yx, matrix.xy, matrix.yy, matrix.x0 - left, matrix.y0 - top))
+        self.batch.draw(camera, raster, opacity)
+        surface.flush()
+        return surface, left, top
 
 
 _manim_display_image = Camera.display_image_mobject

@@ -56,7 +56,7 @@ from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames
-from scenes.mobjects.self_drawn import PathBatch
+from scenes.mobjects.self_drawn import Layer, PathBatch
 from scenes.text import FRAME_MARGIN, Caption, label
 
 __all__ = [
@@ -236,7 +236,9 @@ class UniversalApproximation(NetreelScene):
         # lingers on the fast first steps and speeds through the slow tail.
         self._screen_points()
         live = self._live()
-        batch = PathBatch(live)
+        # The circles stay as they are, over edges that change: one raster, painted each frame.
+        circles = Layer([self.diagram.neuron_group])
+        batch = PathBatch([circles if part is self.diagram.neuron_group else part for part in live])
         self.remove(*live)
         self.add(batch)
         play_frames(self, len(self.trace), self._show, self.options.duration, mobject=batch, rate_func=linear)
