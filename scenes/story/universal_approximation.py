@@ -27,7 +27,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Create,
     UpdateFromAlphaFunc,
     VGroup,
     config,
@@ -216,17 +215,23 @@ class UniversalApproximation(NetreelScene):
         # rising along the same smooth curve), without Manim's work per part per frame.
         fading = PathBatch([panels])
         fading.opacity = 0.0
-        self.add(fading)
+        target = [self.plot.curve("target")]
+        drawing, draw = _created(target)
+        self.add(fading, drawing)
         self.play(
             UpdateFromAlphaFunc(fading, lambda batch, alpha: setattr(batch, "opacity", alpha)),
-            Create(self.plot.curve("target")), self.caption.say(_INTRO),
+            draw, self.caption.say(_INTRO),
             run_time=_APPEAR_SECONDS,
         )
-        self.remove(fading)
+        self.remove(fading, drawing)
         self.add(panels)
-        self.bring_to_front(self.plot.curve("target"), self.caption.line)  # over the axes, as they were drawn
+        self.add(*target, self.caption.line)  # over the axes, as they were drawn
         curves = [self.plot.curve(f"neuron{j}") for j in self.drawn] + [self.plot.curve("output")]
-        self.play(*(Create(curve) for curve in curves), run_time=_START_SECONDS)
+        drawing, draw = _created(curves)
+        self.add(drawing)
+        self.play(draw, run_time=_START_SECONDS)
+        self.remove(drawing)
+        self.add(*curves)
 
     def _train(self) -> None:
         # play_frames redraws its mobject and everything drawn after it and paints the
@@ -280,6 +285,20 @@ class UniversalApproximation(NetreelScene):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _created(curves: list) -> tuple[PathBatch, UpdateFromAlphaFunc]:
+    """``Create`` of each of ``curves`` (same smooth timing, same partial points), drawn by one
+    PathBatch instead of Manim's work per curve per frame: add the batch, play the animation,
+    then put the curves in its place."""
+    batch = PathBatch(curves)
+    whole = [curve.copy() for curve in curves]
+
+    def grow(_, alpha: float) -> None:
+        for curve, full in zip(curves, whole):
+            curve.pointwise_become_partial(full, 0, alpha)
+
+    return batch, UpdateFromAlphaFunc(batch, grow)
 
 
 def _y_range(trace: netcore.Trace) -> tuple[float, float, float]:
