@@ -387,6 +387,12 @@ def test_every_replay_frame_shows_netcores_field_for_its_step():
         # The 0.5 line is drawn, where netcore's output crosses 0.5.
         line = _line_values(frames[frame], scene, index, width, height)
         assert len(line) > 100 and np.percentile(np.abs(line - 0.5), 90) < 0.15
+        # Each first-layer neuron's circle (painted from one raster during the replay) in its own colour,
+        # as in the last frame, drawn without it.
+        for neuron in range(len(scene.thumbnails)):
+            circle, color = scene.diagram.neurons[1, neuron], scene.theme.neuron_color(neuron)
+            drawn = _colored_pixels(frames[frame], circle, color, width, height)
+            assert drawn >= 4 and abs(drawn - _colored_pixels(frames[-1], circle, color, width, height)) <= 2
 
 
 def test_a_network_too_small_for_the_spiral_says_it_did_not_manage():

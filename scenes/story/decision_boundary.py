@@ -36,7 +36,7 @@ from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.readouts import Readout
 from scenes.mobjects.replay import play_frames
-from scenes.mobjects.self_drawn import PathBatch
+from scenes.mobjects.self_drawn import Layer, PathBatch
 from scenes.text import FRAME_MARGIN, Caption, fit_width, label
 
 __all__ = [
@@ -333,7 +333,9 @@ class DecisionBoundary(NetreelScene):
         # Manim redraws the first changing mobject and all drawn after it, every frame:
         # they go last, the vector ones drawn by one PathBatch (as Manim would, for less).
         drawn, vectors = self._changing()
-        batch = PathBatch(vectors)
+        # The circles keep their colours over edges restyled every frame: one raster, painted each frame.
+        circles = Layer([self.diagram.neuron_group])
+        batch = PathBatch([circles if part is self.diagram.neuron_group else part for part in vectors])
         self.remove(*vectors)
         self.bring_to_front(*drawn, batch)
         play_frames(self, len(self.trace), self._show, self.options.duration, mobject=drawn[0], rate_func=linear)
