@@ -24,7 +24,7 @@ from support import render_plain
 
 from netcore import Network, superposition
 from scenes.mobjects import curve_legend
-from scenes.mobjects.function_plot import FunctionPlot
+from scenes.mobjects.function_plot import FunctionPlot, corner_path
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram, edge_width
 from scenes.mobjects.neuron_diagram import NeuronDiagram
@@ -176,6 +176,22 @@ def test_dashed_curve_and_removal():
     assert dashed[0].get_start()[1] == pytest.approx(plot.c2p(0, 1)[1])
     plot.remove_curve("t")
     assert "t" not in plot.curves and dashed not in plot.submobjects
+
+
+def test_visible_paths_cut_where_curves_leave_and_draw_whole_rows_that_stay():
+    plot = FunctionPlot((-2, 2, 1), (-1, 1, 0.5), THEME)
+    xs = np.linspace(-2, 2, 9)
+    inside = np.stack([0.5 * np.sin(xs), 0.9 * np.cos(xs)])
+    whole = plot.visible_paths(xs, inside)  # nothing leaves: the polylines through the points
+    for path, ys in zip(whole, inside):
+        np.testing.assert_allclose(path, corner_path(plot.points_for(xs, ys)), atol=1e-12)
+    leaving = np.vstack([inside, 3 * xs])  # the last row leaves the y range: every row is cut
+    cut = plot.visible_paths(xs, leaving)
+    for path, expected in zip(cut, whole):
+        np.testing.assert_allclose(path, expected, atol=1e-12)
+    # 3x is inside for x in [-1/3, 1/3]: two pieces (through x = 0), cut at -1/3 and 1/3
+    assert len(cut[2]) == 2 * 4
+    np.testing.assert_allclose(cut[2][[0, -1]], [plot.c2p(-1 / 3, -1), plot.c2p(1 / 3, 1)], atol=1e-12)
 
 
 def test_bad_ranges_and_data_raise():

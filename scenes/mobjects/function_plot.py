@@ -180,6 +180,10 @@ class FunctionPlot(VGroup):
         if ys.ndim != 2 or ys.shape[1] != xs.size or xs.size < 2:
             raise ValueError(f"visible_paths needs ys of shape (curves, {xs.size}) with 2+ points, got {ys.shape}")
         low, high = self.y_range[:2]
+        if np.isfinite(ys).all() and ys.min() >= low and ys.max() <= high:
+            # Nothing to cut (the usual frame): each row is the polyline through its points.
+            points = self._to_scene(np.tile(xs, len(ys)), ys.ravel()).reshape(len(ys), -1, 3)
+            return list(_segments(points[:, :-1].reshape(-1, 3), points[:, 1:].reshape(-1, 3)).reshape(len(ys), -1, 3))
         x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:, :-1], ys[:, 1:]
         dy = y1 - y0
         flat = dy == 0
