@@ -194,11 +194,12 @@ class Layer(SelfDrawnPath):
         return super().__deepcopy__(clone_from_id)
 
     def _state(self, ctx: cairo.Context, opacity: float) -> np.ndarray:
-        parts = [np.array([*ctx.get_matrix(), opacity])]
-        for m in self.batch.members:
-            parts += [m.points.ravel(), m.get_fill_rgbas().ravel(), m.get_stroke_rgbas().ravel(),
-                      np.array([m.get_stroke_width(), m.get_stroke_width(background=True)])]
-        return np.concatenate(parts)
+        # everything the raster shows: the mapping, the opacity, each member's points, colours and widths
+        members = self.batch.members
+        widths = [w for m in members for w in (m.get_stroke_width(), m.get_stroke_width(background=True))]
+        return np.concatenate([[*ctx.get_matrix(), opacity, *widths], *(m.points.ravel() for m in members),
+                               *(m.get_fill_rgbas().ravel() for m in members),
+                               *(m.get_stroke_rgbas().ravel() for m in members)])
 
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Paint the raster, drawn first if anything it shows changed."""
