@@ -22,6 +22,7 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import manimpango
+import numpy as np
 from manim import (
     DOWN,
     Animation,
@@ -42,7 +43,7 @@ from .theme import FONT, MONO_FONT, Theme
 
 __all__ = [
     "number_text", "label", "markup", "number", "Caption", "Cue", "scene_cues", "two_lines",
-    "FRAME_MARGIN", "fit_width", "DIGIT_GAP",
+    "FRAME_MARGIN", "fit_width", "DIGIT_GAP", "flatten",
 ]
 
 #: Scene units kept free along every edge of the frame.
@@ -152,6 +153,42 @@ def fit_width(mobject, max_width: float):
     if mobject.width > max_width:
         mobject.scale_to_fit_width(max_width)
     return mobject
+
+
+def flatten(mobject: VMobject) -> VMobject:
+    """One ``VMobject`` drawing every outline of ``mobject`` in its style.
+
+    The parts with points must share one fill colour and opacity and one stroke
+    (one Cairo fill paints them all). The result keeps ``text`` and
+    ``original_text`` (what a reader sees) if ``mobject`` has them.
+
+    Examples
+    --------
+    >>> from scenes.text import label
+    >>> flatten(label("loss", "#ffffff")).text
+    'loss'
+    """
+    parts = mobject.family_members_with_points()
+    if not parts:
+        raise ValueError("flatten needs a mobject with points")
+    styles = {_style(part) for part in parts}
+    if len(styles) > 1:
+        raise ValueError(f"flatten needs one style for every part, got {len(styles)}")
+    flat = VMobject()
+    flat.set_points(np.concatenate([part.points for part in parts]))
+    flat.match_style(parts[0])
+    for name in ("text", "original_text"):
+        if hasattr(mobject, name):
+            setattr(flat, name, getattr(mobject, name))
+    return flat
+
+
+def _style(part: VMobject) -> tuple:
+    return (
+        part.get_fill_color().to_hex(), round(float(part.get_fill_opacity()), 6),
+        part.get_stroke_color().to_hex(), round(float(part.get_stroke_width()), 6),
+        round(float(part.get_stroke_opacity()), 6),
+    )
 
 
 @dataclass(frozen=True)
@@ -278,8 +315,6 @@ def _caption_line(text: str, color: str, size: float, max_width: float) -> VMobj
     """``text`` as one path (see :meth:`Caption.make`), wrapped and shrunk to ``max_width``, built once per process."""
     key = (text, color, size, max_width, config.pixel_width, config.pixel_height)
     if key not in _LINES:
-        from .mobjects.flat import flatten  # scenes.mobjects imports this module: import it once both exist
-
         line = label(text, color, size)
         if line.width > max_width and " " in text:
             line = label(two_lines(text), color, size)
