@@ -119,7 +119,7 @@ class PathOps:
         closes = np.zeros(n, dtype=bool)
         closes[last] = _close_2d(starts[subpath_starts], ends[last])
         straight = straight_curves(curves, 1e-3 * tolerance if tolerance > 0 else 1e-9)
-        dropped = dropped_vertices(starts, ends, straight, split, tolerance)
+        dropped = dropped_vertices(starts, ends, straight, split, tolerance) if tolerance > 0 else np.zeros(n, dtype=bool)
         drawn = np.where(straight, np.where(dropped, -1, _LINE), _CURVE)
         # Three slots per curve: move to its start, draw it, close its subpath (-1: none).
         codes = np.stack([np.where(split, _MOVE, -1), drawn, np.where(closes, _CLOSE, -1)], axis=1).ravel()
