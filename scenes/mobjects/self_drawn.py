@@ -260,7 +260,8 @@ def _display_vectorized(camera: Camera, vmobject: VMobject, ctx: cairo.Context) 
 
     Manim traces a mobject's path curve by curve in Python every time it draws it, and a
     fading or recoloured mobject (most of a play) is drawn again with the same points:
-    Cairo's copy of its last path is then appended in one call instead.
+    Cairo's copy of its last path is then appended in one call instead. A fill that is
+    fully transparent (a line's, an outline's) is skipped.
     """
     if isinstance(vmobject, SelfDrawnPath):
         vmobject.draw(camera, ctx)
@@ -277,7 +278,8 @@ def _display_vectorized(camera: Camera, vmobject: VMobject, ctx: cairo.Context) 
         camera.set_cairo_context_path(ctx, vmobject)
         _TRACED[vmobject] = (points.copy(), matrix, ctx.copy_path())
     camera.apply_stroke(ctx, vmobject, background=True)
-    camera.apply_fill(ctx, vmobject)
+    if camera.get_fill_rgbas(vmobject)[:, 3].any():  # a fill with nothing to show changes no pixel
+        camera.apply_fill(ctx, vmobject)
     camera.apply_stroke(ctx, vmobject)
     return camera
 
