@@ -30,7 +30,8 @@ def _close_2d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return near[:, 0] & near[:, 1]
 
 
-# Rows: a curve's 8 coordinates (x0, y0, ..., x3, y3); columns: 3 * handle - (its third of the chord) * 3.
+# Rows: a curve's 8 coordinates (x0, y0, ..., x3, y3); columns: 3 times each handle's offset (x, y)
+# from its third of the chord.
 _OFF_THIRDS = np.zeros((8, 4))
 for _column, (_handle, _near, _far) in enumerate([(2, 0, 6), (3, 1, 7), (4, 6, 0), (5, 7, 1)]):
     _OFF_THIRDS[[_handle, _near, _far], _column] = 3, -2, -1
@@ -119,7 +120,9 @@ class PathOps:
         closes = np.zeros(n, dtype=bool)
         closes[last] = _close_2d(starts[subpath_starts], ends[last])
         straight = straight_curves(curves, 1e-3 * tolerance if tolerance > 0 else 1e-9)
-        dropped = dropped_vertices(starts, ends, straight, split, tolerance) if tolerance > 0 else np.zeros(n, dtype=bool)
+        dropped = np.zeros(n, dtype=bool)
+        if tolerance > 0:
+            dropped = dropped_vertices(starts, ends, straight, split, tolerance)
         drawn = np.where(straight, np.where(dropped, -1, _LINE), _CURVE)
         # Three slots per curve: move to its start, draw it, close its subpath (-1: none).
         codes = np.stack([np.where(split, _MOVE, -1), drawn, np.where(closes, _CLOSE, -1)], axis=1).ravel()
