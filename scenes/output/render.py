@@ -31,7 +31,7 @@ from ..theme import Theme, get_theme
 from .chunks import WHOLE, Chunk, Play
 
 __all__ = [
-    "FrameSink", "manim_settings", "seed_randomness", "render_frames", "Rendered", "render_scene", "survey",
+    "FrameSink", "QUEUED_FRAME_BYTES", "manim_settings", "seed_randomness", "render_frames", "Rendered", "render_scene", "survey",
     "still_at", "PastTheEnd", "scene_to_pixel",
 ]
 
@@ -39,7 +39,17 @@ FrameSink = Callable[[np.ndarray, int], None]
 
 
 def manim_settings(width: int, height: int, fps: float, media_dir: str | Path) -> dict[str, Any]:
-    """The Manim config netreel renders with, for a frame of ``width`` x ``height`` pixels."""
+    """The Manim config netreel renders with, for a frame of ``width`` x ``height`` pixels.
+
+    Each play's clip is encoded on a thread of its own; Manim waits for it before the
+    next play starts unless more may be in flight. Two let the next play draw while the
+    last one's frames are encoded (backprop, 62 plays: 2.8x -> 2.2x an empty scene's
+    time at 480p15); the frames waiting for their encoders are held within
+    :data:`QUEUED_FRAME_BYTES`.
+    """
+    frame = 4 * int(width) * int(height)
+    inflight = _INFLIGHT_ENCODERS if _INFLIGHT_ENCODERS * frame <= QUEUED_FRAME_BYTES else 1
+    queued = max(1, min(_ENCODER_QUEUE, QUEUED_FRAME_BYTES // (inflight * frame)))
     return {
         "pixel_width": int(width),
         "pixel_height": int(height),
@@ -51,7 +61,15 @@ def manim_settings(width: int, height: int, fps: float, media_dir: str | Path) -
         "progress_bar": "none",
         "verbosity": "ERROR",
         "video_encoder_options": {"preset": "veryfast"},
+        "max_inflight_encoders": inflight,
+        "encoder_queue_size": queued,
     }
+
+
+#: Bytes of RGBA frames a render may hold waiting for their encoders (1080p: 16 frames; 8K: 1).
+QUEUED_FRAME_BYTES = 256 * 2**20
+_INFLIGHT_ENCODERS = 2
+_ENCODER_QUEUE = 8  # Manim's own default, per encoder
 
 
 def seed_randomness(seed: int) -> None:
