@@ -8,8 +8,8 @@
 
 Reports wall seconds per second of video for the default explainer (title
 cards + every section, joined without re-encoding) with ``--jobs 1`` and
-``--jobs 2`` and the speed-up between them (the surveys of the pieces kept
-from a first run, as a user's second render would), and the size of
+``--jobs 2`` and the speed-up between them (every scene surveyed first and
+the surveys kept, as a user's second render finds them), and the size of
 netreel's GIF of one scene against Manim's own ``format="gif"`` of the same
 clip, as a ratio, with how far netreel's decoded frames are from the rendered ones.
 """
@@ -31,9 +31,12 @@ from PIL import Image, ImageSequence
 
 from scenes.cli.settings import QUALITIES
 from scenes.cli.story import story_jobs
+from scenes.output.engine import kept_survey
 from scenes.output.frames import FrameStore, _gif_frames
 from scenes.output.gif import GifSettings, poster_start, write_gif
+from scenes.output.jobs import still_only
 from scenes.output.render import manim_settings, render_scene
+from scenes.output.workers import Processes
 from scenes.output.writers import format_size
 from scenes.registry import find_scene
 
@@ -49,7 +52,12 @@ def bench_explainer(quality: str, sections: int | None, processes: tuple[int, ..
     if sections is not None:
         jobs = jobs[: 1 + 2 * sections]
     label = f"{height}p{fps}" + (f", first {sections} sections" if sections else ", all sections")
-    explainer(quality, 2, jobs)  # keeps the surveys
+    # The surveys kept, as a user's second render finds them; made in another process,
+    # so this one starts with no text built, as a new command does.
+    with Processes(1) as worker:
+        for job in jobs:
+            if not still_only(job):
+                worker.result(worker.submit(kept_survey, job))
     walls = {}
     for count in processes:
         walls[count], _, length = explainer(quality, count, jobs)
