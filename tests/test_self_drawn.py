@@ -181,3 +181,20 @@ def test_a_layer_paints_what_its_members_draw_and_follows_their_changes():
     manim = _still(lambda: [below.copy(), *changed])
     assert manim.std() > 10 and np.abs(painted - manim).max() <= 3
     assert np.abs(painted - _still(lambda: [below.copy(), *_circles()])).max() > 100
+
+
+def test_a_fading_layer_paints_its_one_raster_at_the_opacity():
+    circles = _circles()
+    full = _still(lambda: [Layer(circles)])
+    layer = Layer(circles)
+    layer.opacity = 0.5
+    half = _still(lambda: [layer])
+    raster = layer._raster
+    layer.opacity = 0.25
+    quarter = _still(lambda: [layer])
+    background = _still(lambda: [])
+    assert full.std() > 5
+    # each pixel the background's blended with the whole picture's (Cairo rounds to a level)
+    assert np.abs(half - (background + 0.5 * (full - background))).max() <= 1
+    assert np.abs(quarter - (background + 0.25 * (full - background))).max() <= 1
+    assert layer._raster is raster  # a new opacity is a new paint, not a new raster

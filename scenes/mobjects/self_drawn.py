@@ -179,10 +179,17 @@ class Layer(SelfDrawnPath):
     ----------
     members : the mobjects to draw (with their families).
     kwargs : passed on to ``VMobject``.
+
+    Attributes
+    ----------
+    opacity : the raster's opacity as it is painted: fading the layer costs one paint a
+        frame, never a new raster. It fades the members as one picture, so where they
+        overlap the lower one stays hidden, as in the last frame.
     """
 
     def __init__(self, members, **kwargs) -> None:
         self.batch = PathBatch(members)
+        self.opacity = 1.0
         self._raster: tuple | None = None
         super().__init__(**kwargs)
         self.points = self.batch.points.copy()
@@ -207,13 +214,17 @@ class Layer(SelfDrawnPath):
         if self._raster is None or not np.array_equal(self._raster[0], state):
             self._raster = (state, *self._rasterize(camera, ctx, opacity))
         _, surface, left, top = self._raster
-        if surface is None:
+        if surface is None or self.opacity <= 0:
             return
         ctx.save()
         ctx.identity_matrix()
         ctx.set_source_surface(surface, left, top)
         ctx.rectangle(left, top, surface.get_width(), surface.get_height())
-        ctx.fill()
+        if self.opacity < 1:
+            ctx.clip()
+            ctx.paint_with_alpha(self.opacity)
+        else:
+            ctx.fill()
         ctx.restore()
 
     def _rasterize(self, camera: Camera, ctx: cairo.Context, opacity: float) -> tuple:

@@ -211,15 +211,15 @@ class UniversalApproximation(NetreelScene):
         panels = VGroup(self.plot.axes, self.plot.tick_labels, self.plot.x_label, self.legend,
                         self.network_label, self.diagram, self.counter_labels,
                         self.step_value, self.loss_value, self.loss_chart)
-        # The panels fade in drawn by one PathBatch: FadeIn's look (every part's opacity
-        # rising along the same smooth curve), without Manim's work per part per frame.
-        fading = PathBatch([panels])
+        # The panels fade in as one picture, drawn once and painted at an opacity rising
+        # along FadeIn's smooth curve: no work per part per frame.
+        fading = Layer([panels])
         fading.opacity = 0.0
         target = [self.plot.curve("target")]
         drawing, draw = _created(target)
         self.add(fading, drawing)
         self.play(
-            UpdateFromAlphaFunc(fading, lambda batch, alpha: setattr(batch, "opacity", alpha)),
+            UpdateFromAlphaFunc(fading, lambda layer, alpha: setattr(layer, "opacity", alpha)),
             draw, self.caption.say(_INTRO),
             run_time=_APPEAR_SECONDS,
         )
