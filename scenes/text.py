@@ -15,6 +15,7 @@ import hashlib
 import math
 import pickle
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -28,14 +29,13 @@ from manim import (
     Animation,
     AnimationGroup,
     DecimalNumber,
-    FadeIn,
-    FadeOut,
     MarkupText,
     Scene,
     Text,
     VMobject,
     Wait,
     config,
+    tempconfig,
 )
 
 from .cache import load_entry, save_entry
@@ -107,10 +107,21 @@ def _built(kind: type[Text], text: str, **kwargs) -> Text:
         name = hashlib.sha256(repr((_TEXT_CACHE_VERSION, key)).encode()).hexdigest() + ".pickle"
         kept = load_entry("texts", name, _unpickled(kind))
         if kept is None:
-            kept = _light(kind(text, **kwargs))
+            kept = _light(_fresh(kind, text, **kwargs))
             save_entry("texts", name, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         _BUILT[key] = kept
     return _BUILT[key].copy()
+
+
+def _fresh(kind: type[Text], text: str, **kwargs) -> Text:
+    """``kind(text, **kwargs)`` built with a folder of its own for Pango's SVG.
+
+    Manim keeps each text's SVG in its media folder and reads any file found there:
+    one a stopped process left empty breaks that text for every later run. netreel
+    keeps the built texts itself (:func:`_built`), so the SVG is thrown away.
+    """
+    with tempfile.TemporaryDirectory(prefix="netreel-text-") as folder, tempconfig({"media_dir": folder}):
+        return kind(text, **kwargs)
 
 
 def _text_cache_version() -> str:
@@ -274,15 +285,15 @@ class Caption:
         new = self.make(text)
         old, self.line = self.line, new
         if old is None:
-            return _CuedFadeIn(new, caption=self, text=text, run_time=run_time)
-        return _CuedCrossfade(FadeOut(old), FadeIn(new), caption=self, text=text, run_time=run_time)
+            return _CuedFade(new, True, caption=self, text=text, run_time=run_time)
+        return _CuedCrossfade(_Fade(old, False), _Fade(new, True), caption=self, text=text, run_time=run_time)
 
     def clear(self, run_time: float = 0.4) -> Animation:
         """Fade the current line out (a short wait if there is none)."""
         old, self.line = self.line, None
         if old is None:
             return Wait(run_time)
-        return _CuedFadeOut(old, caption=self, text=None, run_time=run_time)
+        return _CuedFade(old, False, caption=self, text=None, run_time=run_time)
 
     def cues_until(self, now: float) -> list[Cue]:
         """:attr:`cues`, plus the line on screen as if it left at ``now``."""
@@ -341,16 +352,30 @@ class _Cued:
         self._caption._change(scene, self._text, _frame_time(start), frames)
 
 
-class _CuedFadeIn(_Cued, FadeIn):
-    """The first line fading in."""
+class _Fade(Animation):
+    """A line fading in (``appears``) or out, its opacities times its own; its points untouched.
+
+    Manim's FadeIn and FadeOut set the points too, each frame, to the same values give or
+    take rounding, so the camera would trace the line again instead of reusing its path.
+    """
+
+    def __init__(self, line: VMobject, appears: bool, **kwargs) -> None:
+        self._appears = appears
+        self._opacities = (line.get_fill_opacity(), line.get_stroke_opacity())
+        super().__init__(line, introducer=appears, remover=not appears, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        level = self.rate_func(alpha) if self._appears else 1 - self.rate_func(alpha)
+        fill, stroke = self._opacities
+        self.mobject.set_fill(opacity=level * fill).set_stroke(opacity=level * stroke)
+
+
+class _CuedFade(_Cued, _Fade):
+    """The first line fading in, or the last fading out."""
 
 
 class _CuedCrossfade(_Cued, AnimationGroup):
     """One line fading out while the next fades in."""
-
-
-class _CuedFadeOut(_Cued, FadeOut):
-    """The last line fading out."""
 
 
 def two_lines(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DOWN, FadeIn, FullScreenRectangle, Scene, VMobject
+from manim import DOWN, FullScreenRectangle, Scene, VMobject
 from support import render_plain
 
 from scenes.text import FRAME_MARGIN, Caption, fit_width, label, two_lines
@@ -50,7 +50,29 @@ def test_a_caption_line_is_one_mobject_that_reads_as_its_text():
     assert type(line) is VMobject and not line.submobjects
     assert line.original_text == two_lines(LONG)
     animation = caption.say("a short line")
-    assert isinstance(animation, FadeIn) and caption.line.original_text == "a short line"
+    assert animation.introducer and animation.mobject is caption.line and caption.line.original_text == "a short line"
     # Each make is a copy: moving one line leaves the next alone.
     line.shift(DOWN)
     assert np.allclose(caption.make(LONG).get_center(), glyph_line(caption, LONG).get_center(), atol=1e-6)
+
+
+def test_a_text_is_built_apart_from_svgs_a_stopped_process_left(tmp_path, monkeypatch):
+    # Manim reads any SVG it finds in its media folder; an empty one would be a parse error.
+    from manim import tempconfig
+
+    from scenes import text as text_module
+
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(text_module, "_BUILT", {})
+    media = tmp_path / "media"
+    with tempconfig({"media_dir": str(media)}):
+        built = text_module.label("left half-written", "#ffffff", 31)
+        texts = media / "texts"
+        texts.mkdir(parents=True, exist_ok=True)
+        for svg in texts.glob("*.svg"):
+            svg.write_bytes(b"")
+        monkeypatch.setattr(text_module, "_BUILT", {})
+        (tmp_path / "cache").rename(tmp_path / "gone")  # nothing kept: build it again
+        again = text_module.label("left half-written", "#ffffff", 31)
+    assert np.array_equal(np.concatenate([p.points for p in built.family_members_with_points()]),
+                          np.concatenate([p.points for p in again.family_members_with_points()]))

@@ -9,7 +9,6 @@ from manim import (
     AnimationGroup,
     DashedVMobject,
     Dot,
-    FadeIn,
     ManimColor,
     Scene,
     Text,
@@ -353,7 +352,7 @@ def test_numbers_are_text_glyphs_and_tick():
 def test_caption_fits_and_swaps_lines():
     caption = Caption(THEME)
     first = caption.say("a neuron adds up its weighted inputs")
-    assert isinstance(first, FadeIn)
+    assert first.introducer and first.mobject is caption.line
     old = caption.line
     long = " ".join(["words"] * 40)
     second = caption.say(long)
@@ -362,6 +361,21 @@ def test_caption_fits_and_swaps_lines():
     assert line.width <= config.frame_width - 2 * FRAME_MARGIN
     assert line.get_bottom()[1] >= -config.frame_height / 2 + FRAME_MARGIN - 1e-6
     assert "\n" in line.original_text
+
+
+def test_a_caption_fades_by_opacity_alone_its_points_untouched():
+    caption = Caption(THEME)
+    caption.say("a neuron adds up its weighted inputs")
+    old = caption.line
+    fade = caption.say("and a step decides")
+    new, points = caption.line, (old.points.copy(), caption.line.points.copy())
+    fade.begin()
+    fade.interpolate(0.5)  # halfway along the smooth curve: both lines at half strength
+    assert old.get_fill_opacity() == pytest.approx(0.5) and new.get_fill_opacity() == pytest.approx(0.5)
+    fade.interpolate(0.25)
+    assert new.get_fill_opacity() == pytest.approx(smooth(0.25)) and old.get_fill_opacity() == pytest.approx(
+        1 - smooth(0.25))
+    assert np.array_equal(old.points, points[0]) and np.array_equal(new.points, points[1])
 
 
 # ---------------------------------------------------------------- cached glyphs
