@@ -14,6 +14,7 @@ from manim import (
     Text,
     ValueTracker,
     VGroup,
+    VMobject,
     config,
     linear,
     smooth,
@@ -175,6 +176,16 @@ def test_dashed_curve_and_removal():
     assert dashed[0].get_start()[1] == pytest.approx(plot.c2p(0, 1)[1])
     plot.remove_curve("t")
     assert "t" not in plot.curves and dashed not in plot.submobjects
+
+
+def test_corner_paths_are_manims_corners_one_polyline_or_many():
+    rng = np.random.default_rng(3)
+    corners = rng.normal(size=(5, 7, 3))
+    paths = corner_path(corners)
+    assert paths.shape == (5, 24, 3)
+    for path, row in zip(paths, corners):
+        assert np.array_equal(path, corner_path(row))
+        assert np.array_equal(path, VMobject().set_points_as_corners(row).points)
 
 
 def test_visible_paths_cut_where_curves_leave_and_draw_whole_rows_that_stay():

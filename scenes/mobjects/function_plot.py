@@ -183,7 +183,7 @@ class FunctionPlot(VGroup):
         if np.isfinite(ys).all() and ys.min() >= low and ys.max() <= high:
             # Nothing to cut (the usual frame): each row is the polyline through its points.
             points = self._to_scene(np.tile(xs, len(ys)), ys.ravel()).reshape(len(ys), -1, 3)
-            return list(_segments(points[:, :-1].reshape(-1, 3), points[:, 1:].reshape(-1, 3)).reshape(len(ys), -1, 3))
+            return list(corner_path(points))
         x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:, :-1], ys[:, 1:]
         dy = y1 - y0
         flat = dy == 0
@@ -308,13 +308,15 @@ class FunctionPlot(VGroup):
 
 
 def corner_path(corners: np.ndarray) -> np.ndarray:
-    """Bezier points of the polyline through ``corners`` (shape ``(n, 3)``, ``n >= 2``).
+    """Bezier points of the polyline through ``corners`` (shape ``(..., n, 3)``, ``n >= 2``).
 
     What ``VMobject.set_points_as_corners`` sets, in a few numpy operations: pass it to
-    ``set_points``.
+    ``set_points``. Leading axes are separate polylines (a curve's every frame, say),
+    made in the same few operations.
     """
     corners = np.asarray(corners, dtype=float)
-    return _segments(corners[:-1], corners[1:])
+    pieces = _segments(corners[..., :-1, :].reshape(-1, 3), corners[..., 1:, :].reshape(-1, 3))
+    return pieces.reshape(*corners.shape[:-2], -1, 3)
 
 
 # Where a straight cubic piece has its anchors and handles, as Manim's set_points_as_corners puts them.

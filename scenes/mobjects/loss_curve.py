@@ -13,12 +13,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, VMobject
-from manim.utils.bezier import interpolate
 
 from ..text import label
 from ..theme import Theme
 from .flat import flatten, flatten_ticks
-from .function_plot import _ticks, nice_step
+from .function_plot import _ticks, corner_path, nice_step
 
 __all__ = ["LossCurve", "loss_range"]
 
@@ -198,11 +197,11 @@ class LossCurve(VGroup):
                 and np.array_equal(losses[:kept], self._losses, equal_nan=True)):
             new = slice(kept, None)
             if kept < len(steps):  # the segments from the last point shown to the new ones
-                self.curve.append_points(_corner_curves(self._points(steps[kept - 1:], losses[kept - 1:])))
+                self.curve.append_points(corner_path(self._points(steps[kept - 1:], losses[kept - 1:])))
         else:
             new = slice(None)
             points = self._points(steps, losses)
-            self.curve.set_points(_corner_curves(np.vstack([points, points]) if len(points) == 1 else points))
+            self.curve.set_points(corner_path(np.vstack([points, points]) if len(points) == 1 else points))
         self._steps, self._losses, self._axes_at = steps, losses, axes_at
         self.dot.move_to(self.curve.points[-1])
         low, high = self.shown_range
@@ -231,16 +230,6 @@ class LossCurve(VGroup):
         """Scene points ``(n, 3)`` of ``(step, loss)`` pairs, through the axes' map."""
         origin, along, up = self._map
         return origin + steps[:, None] * along + self.loss_to_y(losses)[:, None] * up
-
-
-def _corner_curves(points: np.ndarray) -> np.ndarray:
-    """Cubic Bézier points of straight segments between consecutive ``points``, as
-    ``VMobject.set_points_as_corners`` makes them (four points a segment)."""
-    ends = points[:-1, None, :], points[1:, None, :]
-    return interpolate(*ends, _THIRDS).reshape(-1, 3)
-
-
-_THIRDS = np.linspace(0.0, 1.0, 4)[None, :, None]
 
 
 def loss_range(losses: np.ndarray, *, log: bool = True) -> tuple[float, float]:

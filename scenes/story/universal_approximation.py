@@ -251,14 +251,15 @@ class UniversalApproximation(NetreelScene):
         self.add(*live)
 
     def _screen_points(self) -> None:
-        """Scene points of the output at every trace frame, mapped once (one numpy call)."""
+        """The output's curve points at every trace frame, mapped and made once (a few numpy calls)."""
         trace, plot = self.trace, self.plot
         frames, size = trace.outputs.shape
-        self.output_points = plot.points_for(np.tile(trace.grid, frames), trace.outputs).reshape(frames, size, 3)
+        self.output_paths = corner_path(
+            plot.points_for(np.tile(trace.grid, frames), trace.outputs).reshape(frames, size, 3))
 
     def _show(self, index: int) -> None:
         trace, plot = self.trace, self.plot
-        plot.curve("output").set_points(corner_path(self.output_points[index]))
+        plot.curve("output").set_points(self.output_paths[index])
         if self.drawn:
             # cut where a share leaves the plot (see FunctionPlot.visible_path), all shares in one pass
             paths = plot.visible_paths(trace.grid, trace.contributions[index, self.drawn])
