@@ -31,8 +31,8 @@ from ..theme import Theme, get_theme
 from .chunks import WHOLE, Chunk, Play
 
 __all__ = [
-    "FrameSink", "QUEUED_FRAME_BYTES", "manim_settings", "seed_randomness", "render_frames", "Rendered", "render_scene", "survey",
-    "still_at", "PastTheEnd", "scene_to_pixel",
+    "FrameSink", "QUEUED_FRAME_BYTES", "manim_settings", "seed_randomness", "render_frames", "Rendered",
+    "render_scene", "survey", "still_at", "PastTheEnd", "scene_to_pixel",
 ]
 
 FrameSink = Callable[[np.ndarray, int], None]

@@ -11,7 +11,8 @@ Workers are forked from a fork server that imported the renderer once
 (``multiprocessing``'s ``forkserver``): a spawned worker would import Manim and
 netreel again, about a second of CPU each, which a short run on two cores feels,
 and a forked one leaves at once, without tearing an interpreter down. The fork
-server is a clean process without threads, so the fork is safe as a spawn is.
+server runs nothing but those imports, so a worker forked from it starts as a
+spawned one would, without this process's threads or state.
 """
 
 from __future__ import annotations
