@@ -189,11 +189,15 @@ def test_fewer_colours_make_smaller_gifs():
     assert sizes[0] > sizes[1] > sizes[2]
 
 
-def test_fit_gif_changes_nothing_when_the_gif_fits(tmp_path):
+def test_fit_gif_changes_nothing_when_the_gif_fits(tmp_path, monkeypatch):
     store = noisy_clip()
     full = len(encode_gif(store, GifSettings(20)))
+    encoded = []
+    monkeypatch.setattr(gif, "encode_gif",
+                        lambda store, settings: encoded.append(settings) or encode_gif(store, settings))
     chosen, size = fit_gif(store, tmp_path / "fit.gif", GifSettings(20), full + 10)
     assert chosen == GifSettings(20) and size == full
+    assert encoded == [GifSettings(20)]  # a GIF that fits as asked is encoded once
     assert fit_note(store, GifSettings(20), chosen, full + 10) == ""
 
 

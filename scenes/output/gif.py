@@ -245,7 +245,8 @@ def fit_gif(
     """Write the best GIF of at most ``max_bytes``; return the settings used and its size.
 
     Finds the first step of the ladder (mild lossy, fps, resolution, colours,
-    strong lossy) that fits by bisection, since each step makes a smaller file.
+    strong lossy) that fits by bisection, since each step makes a smaller file;
+    the first step alone when it fits (a budget with room to spare: one encoding).
 
     Raises
     ------
@@ -260,6 +261,8 @@ def fit_gif(
             encoded[i] = encode_gif(store, steps[i])
         return len(encoded[i]) <= max_bytes
 
+    if fits(0):
+        return steps[0], _write_bytes(encoded[0], target)
     if not fits(len(steps) - 1):
         raise GifTooLarge(
             f"even the smallest GIF ({steps[-1].describe(store.shape)}) is "
