@@ -172,8 +172,9 @@ class Layer(SelfDrawnPath):
     its restyled edges): one paint of a small raster where drawing them costs a fill and a
     stroke each. Drawn as a :class:`PathBatch` of the members draws them (compositing the
     raster is compositing each member in turn), up to a level of rounding. The raster is
-    drawn again whenever a member's points, colours or widths, the opacity or the camera's
-    mapping change. Like a batch, it is not moved: its members are.
+    drawn again whenever a member's points, colours or widths, the opacity a fading batch
+    draws the layer at, or the camera's mapping change. Like a batch, it is not moved:
+    its members are.
 
     Parameters
     ----------
