@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -48,9 +47,15 @@ def load() -> str:
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished children (worker processes)."""
-    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    """CPU seconds the machine has been busy (every process's, so run it on a quiet machine).
+
+    Workers are forked by a fork server, so they are not this process's children and
+    ``getrusage`` would never count them.
+    """
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def run(jobs, work: str, processes: int):
@@ -62,7 +67,7 @@ def run(jobs, work: str, processes: int):
 
 
 def explainer(quality: str, processes: int, jobs=None) -> tuple[float, float, float]:
-    """Wall and CPU seconds to render and join the explainer (or ``jobs``), and the video's length."""
+    """Wall and busy CPU seconds to render and join the explainer (or ``jobs``), and the video's length."""
     width, height, fps = QUALITIES[quality]
     jobs = jobs or story_jobs(theme="dark", width=width, height=height, fps=fps)
     with tempfile.TemporaryDirectory(prefix="netreel-bench-") as work:

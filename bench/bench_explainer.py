@@ -60,9 +60,10 @@ def bench_explainer(quality: str, sections: int | None, processes: tuple[int, ..
                 worker.result(worker.submit(kept_survey, job))
     walls = {}
     for count in processes:
-        walls[count], _, length = explainer(quality, count, jobs)
+        walls[count], busy, length = explainer(quality, count, jobs)
         print(f"explainer {label}, --jobs {count}: {walls[count]:.1f} s wall for {length:.1f} s of video"
-              f" = {walls[count] / length:.2f} s per video second", flush=True)
+              f" = {walls[count] / length:.3f} s per video second; {busy:.1f} CPU seconds,"
+              f" {busy / walls[count]:.2f} of {os.cpu_count()} cores busy", flush=True)
     if len(walls) == 2:
         print(f"   --jobs 2 is {walls[1] / walls[2]:.2f}x the speed of --jobs 1", flush=True)
 
