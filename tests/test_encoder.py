@@ -21,21 +21,22 @@ WIDTH, HEIGHT = 96, 54
 SHOWN = [(1, 1), (2, 5), (3, 1), (4, 3)]
 
 
-def _frame(seed: int) -> np.ndarray:
-    pixels = np.random.default_rng(seed).integers(0, 256, (HEIGHT, WIDTH, 4), dtype=np.uint8)
+def _frame(seed: int, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
+    pixels = np.random.default_rng(seed).integers(0, 256, (height, width, 4), dtype=np.uint8)
     pixels[..., 3] = 255
     return pixels
 
 
-def _spec(container: str, codec: str, pixel_format: str, options: dict) -> VideoEncoderSpec:
-    return VideoEncoderSpec(container_format=container, codec=codec, pixel_format=pixel_format, width=WIDTH,
-                            height=HEIGHT, frame_rate=Fraction(15), options=tuple(sorted(options.items())))
+def _spec(container: str, codec: str, pixel_format: str, options: dict, width: int = WIDTH,
+          height: int = HEIGHT) -> VideoEncoderSpec:
+    return VideoEncoderSpec(container_format=container, codec=codec, pixel_format=pixel_format, width=width,
+                            height=height, frame_rate=Fraction(15), options=tuple(sorted(options.items())))
 
 
 def _write(kind: type[VideoSegmentEncoder], spec: VideoEncoderSpec, target) -> bytes:
     clip = kind(target=target, spec=spec)
     for seed, repeat in SHOWN:
-        clip.write_frame(_frame(seed), repeat=repeat)
+        clip.write_frame(_frame(seed, spec.width, spec.height), repeat=repeat)
     clip.finish()
     return target.read_bytes()
 
@@ -48,9 +49,11 @@ def _decoded(path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in clip.decode(video=0)]
 
 
-@pytest.mark.parametrize("container, codec", [("mp4", "libx264"), ("webm", "libvpx-vp9")])
-def test_a_clip_is_the_very_one_manims_encoder_writes(tmp_path, container, codec):
-    spec = _spec(container, codec, "yuv420p", NETREELS)
+@pytest.mark.parametrize("container, codec, width, height", [
+    ("mp4", "libx264", WIDTH, HEIGHT), ("mp4", "libx264", 854, 480), ("webm", "libvpx-vp9", WIDTH, HEIGHT)])
+def test_a_clip_is_the_very_one_manims_encoder_writes(tmp_path, container, codec, width, height):
+    # 854 pixels: rows of RGBA not on a 64-byte boundary, read where they lie
+    spec = _spec(container, codec, "yuv420p", NETREELS, width, height)
     manims = _write(VideoSegmentEncoder, spec, tmp_path / f"manims.{container}")
     ours = _write(StillOnceEncoder, spec, tmp_path / f"ours.{container}")
     frames = _decoded(tmp_path / f"ours.{container}")
@@ -73,11 +76,11 @@ def test_netreels_clips_are_the_same_bytes_every_time(tmp_path):
 def test_a_repeated_frame_is_converted_once(tmp_path, monkeypatch):
     conversions = []
 
-    def from_ndarray(pixels, format):
+    def from_numpy_buffer(pixels, format):
         conversions.append(format)
-        return av.VideoFrame.from_ndarray(pixels, format=format)
+        return av.VideoFrame.from_numpy_buffer(pixels, format=format)
 
-    monkeypatch.setattr(encoder, "av", SimpleNamespace(VideoFrame=SimpleNamespace(from_ndarray=from_ndarray)))
+    monkeypatch.setattr(encoder, "av", SimpleNamespace(VideoFrame=SimpleNamespace(from_numpy_buffer=from_numpy_buffer)))
     _write(StillOnceEncoder, _spec("mp4", "libx264", "yuv420p", NETREELS), tmp_path / "clip.mp4")
     assert conversions == ["rgba"] * len(SHOWN)
 
