@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,47 @@ def test_a_signal_while_workers_draw(tmp_path, signum, group):
     wait_for_frames(tmp_path, process)
     (os.killpg if group else os.kill)(process.pid, signum)
     stopped_cleanly(process, tmp_path, signum, {"b.gif": b"older", "spec.toml": (tmp_path / "spec.toml").read_bytes()})
+
+
+def test_a_stop_python_drops_is_raised_again_and_never_printed(capsys):
+    """A handler run inside a weakref callback raises where Python drops exceptions: the stop is
+    kept quiet, and raised again by the next signal, or before anything is published."""
+    from scenes.cli import signals
+
+    class Thing:
+        pass
+
+    def kill_here(_) -> None:
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(0.05)  # the handler runs here, inside the callback
+
+    def lose_a_stop() -> None:
+        thing = Thing()
+        reference = weakref.ref(thing, kill_here)
+        del thing
+        assert reference() is None and signals.received() == signal.SIGHUP
+
+    with signals.handling():
+        lose_a_stop()
+        with pytest.raises(signals.Stopped) as stopped:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)
+        assert stopped.value.exit_code == 128 + signal.SIGHUP  # the first signal stopped the run
+    with signals.handling():
+        lose_a_stop()
+        with pytest.raises(signals.Stopped):
+            signals.check()
+    assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_publishing_refuses_after_a_lost_stop(tmp_path):
+    from scenes.cli import signals
+    from scenes.cli.plans import publish_files
+
+    made = tmp_path / "made.mp4"
+    made.write_bytes(b"new")
+    with signals.handling():
+        signals._State.stopped, signals._State.lost = signal.SIGINT, True
+        with pytest.raises(signals.Stopped):
+            publish_files([(made, tmp_path / "out.mp4", "")], quiet=True)
+    assert not (tmp_path / "out.mp4").exists()

@@ -111,6 +111,7 @@ def publish_files(made: Sequence[tuple[Path, Path, str]], *, quiet: bool) -> Non
     """
     try:
         with signals.blocked():
+            signals.check()
             publish_all([(source, target) for source, target, _ in made])
             signals.mark_done()
     except OSError as error:

@@ -6,6 +6,11 @@ removed, worker processes stopped). Later ones are ignored, so the clean-up itse
 is never cut short. Once a run's files are published (:func:`blocked` around the
 publishing, then :func:`mark_done`) signals no longer stop it. Only the standard
 library is imported here: :func:`exit_during_import` guards the slow start-up imports.
+
+Python runs a handler wherever the main thread is, a weakref callback or a ``__del__``
+included, and drops an exception raised there ("Exception ignored in ..."). Such a
+lost :class:`Stopped` is kept quiet and raised again by the next signal or by
+:func:`check`, which publishing calls first.
 """
 
 from __future__ import annotations
@@ -13,13 +18,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 __all__ = [
-    "SIGNALS", "Stopped", "handling", "blocked", "mark_done", "ignore_all", "received", "exit_during_import",
-    "restore", "name",
+    "SIGNALS", "Stopped", "handling", "blocked", "check", "mark_done", "ignore_all", "received",
+    "exit_during_import", "restore", "name",
 ]
 
 #: The signals that stop a run: Ctrl-C, ``kill``, a closed terminal.
@@ -40,13 +46,34 @@ class Stopped(KeyboardInterrupt):
 
 class _State:
     stopped: int | None = None
+    lost = False  # the Stopped raised was dropped where Python ignores exceptions
     done = False
 
 
 def _handle(signum: int, frame: Any) -> None:
-    if _State.stopped is None and not _State.done:
-        _State.stopped = signum
-        raise Stopped(signum)
+    if _State.done or (_State.stopped is not None and not _State.lost):
+        return
+    _State.stopped, _State.lost = _State.stopped or signum, False
+    raise Stopped(_State.stopped)
+
+
+def _quiet_when_lost(hook: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``sys.unraisablehook`` that notes a dropped :class:`Stopped` instead of printing it."""
+
+    def unraisable(report: Any) -> None:
+        if isinstance(report.exc_value, Stopped):
+            _State.lost = True
+        else:
+            hook(report)
+
+    return unraisable
+
+
+def check() -> None:
+    """Raise :class:`Stopped` if a signal stopped the run and the run is still going (its exception was lost)."""
+    if _State.stopped is not None and not _State.done:
+        _State.lost = False
+        raise Stopped(_State.stopped)
 
 
 def received() -> int | None:
@@ -72,11 +99,13 @@ def handling(process: bool = False) -> Iterator[None]:
     At the end the previous handlers come back, except in a ``process`` that
     exits after the run: it ignores the signals from then on.
     """
-    _State.stopped, _State.done = None, False
+    _State.stopped, _State.lost, _State.done = None, False, False
     previous = {signum: signal.signal(signum, _handle) for signum in SIGNALS}
+    hook, sys.unraisablehook = sys.unraisablehook, _quiet_when_lost(sys.unraisablehook)
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         if process:
             ignore_all()
         else:
