@@ -6,8 +6,9 @@ Prints, asserts nothing::
     PYTHONPATH=. .venv/bin/python bench/bench_render.py --quick    # one timed render of each, no steps check
     PYTHONPATH=. .venv/bin/python bench/bench_render.py --quick --quality 480p15
 
-1. Render time of uat against an empty scene of the same length (the encoding floor),
-   and of backprop against its own empty scene, at 480p15 and 1080p60: the ratio of
+1. Render time of uat against an empty scene of the same length (the encoding floor:
+   every frame drawn and encoded, see ``Empty``), and of backprop against its own
+   empty scene, at 480p15 and 1080p60, and against a held empty frame ("still"): the ratio of
    the best times of renders interleaved in this process (other processes share the
    machine, so only ratios within one run mean anything). Each scene renders once,
    untimed, before the timed rounds; the run's first render of each is also shown
@@ -49,16 +50,23 @@ QUALITIES = {"480p15": (854, 480, 15), "1080p60": (1920, 1080, 60)}
 @dataclass
 class EmptyOptions(SceneOptions):
     seconds: float = option(1.0, "length of the video", low=0.1)
+    still: bool = option(False, "hold one frame (Manim's frozen wait) instead of drawing every frame")
 
 
 class Empty(NetreelScene):
-    """Nothing but the background for ``seconds``: what encoding alone costs."""
+    """Nothing but the background for ``seconds``: what encoding alone costs.
+
+    Every frame is drawn (the background, nothing on it) and encoded, as a scene's
+    moving frames are: the encoding floor. With ``still``, one frame is drawn and held;
+    netreel's encoder then converts it once for the whole video (scenes.output.encoder),
+    so that floor is the price of a held picture, not of a video's worth of frames.
+    """
 
     Options = EmptyOptions
     name = "empty"
 
     def construct(self) -> None:
-        self.wait(self.options.seconds)
+        self.wait(self.options.seconds, frozen_frame=self.options.still)
 
 
 def timed(action) -> tuple[float, object]:
@@ -123,13 +131,16 @@ def floor_ratios(folder: Path, repeats: int, qualities: list[str]) -> None:
         lengths = {"uat": LENGTH, "backprop": warm_up["backprop"][1] / fps}
         times = fastest({
             "uat": uat, "uat-empty": (Empty, EmptyOptions(seconds=lengths["uat"])),
+            "uat-still": (Empty, EmptyOptions(seconds=lengths["uat"], still=True)),
             "backprop": backprop, "backprop-empty": (Empty, EmptyOptions(seconds=lengths["backprop"])),
         }, quality, folder, repeats)
         for name in ("uat", "backprop"):
             best, floor = min(times[name]), min(times[f"{name}-empty"])
             note = f"   first {cold[name] / floor:5.2f}x" if name in cold else ""
-            print(f"   {quality:>8} {name:>8} ({lengths[name]:5.1f} s of video): {best / lengths[name]:5.2f} s/s, "
-                  f"empty {floor / lengths[name]:5.2f} s/s   ratio {best / floor:5.2f}x{note}")
+            if f"{name}-still" in times:
+                note += f"   still {min(times[f'{name}-still']) / lengths[name]:5.3f} s/s ({best / min(times[f'{name}-still']):4.2f}x)"
+            print(f"   {quality:>8} {name:>8} ({lengths[name]:5.1f} s of video): {best / lengths[name]:5.3f} s/s, "
+                  f"empty {floor / lengths[name]:5.3f} s/s   ratio {best / floor:5.2f}x{note}")
     print()
 
 
