@@ -103,5 +103,5 @@ def test_x264_threads_work_on_successive_frames_within_a_memory_budget(width, he
     options = manim_settings(width, height, 60, "/tmp")["video_encoder_options"]
     assert options["thread_type"] == "frame"
     threads = int(options["threads"])
-    assert 1 <= threads <= max(1, 3 * (os.cpu_count() or 1) // 2)
+    assert 1 <= threads <= max(1, 3 * len(os.sched_getaffinity(0)) // 2)
     assert threads * 1.5 * width * height <= ENCODER_THREAD_BYTES

@@ -54,8 +54,9 @@ def manim_settings(width: int, height: int, fps: float, media_dir: str | Path) -
     a still scene 26%), no more of them than hold :data:`ENCODER_THREAD_BYTES` of frames.
     """
     frame = 4 * int(width) * int(height)
-    # x264's own choice is 1.5 threads a core
-    threads = max(1, min(3 * (os.cpu_count() or 1) // 2, ENCODER_THREAD_BYTES * 2 // (3 * int(width) * int(height))))
+    # x264's own choice is 1.5 threads a core this process may use
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    threads = max(1, min(3 * cores // 2, ENCODER_THREAD_BYTES * 2 // (3 * int(width) * int(height))))
     inflight = _INFLIGHT_ENCODERS if _INFLIGHT_ENCODERS * frame <= QUEUED_FRAME_BYTES else 1
     queued = max(1, min(_ENCODER_QUEUE, QUEUED_FRAME_BYTES // (inflight * frame)))
     return {
