@@ -12,7 +12,7 @@ import pytest
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-import scenes.output.encoder as encoder
+from scenes.output import encoder
 from scenes.output.encoder import StillOnceEncoder
 from scenes.output.render import ENCODER_THREAD_BYTES, manim_settings
 

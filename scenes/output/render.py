@@ -33,8 +33,8 @@ from .chunks import WHOLE, Chunk, Play
 from .encoder import StillOnceEncoder
 
 __all__ = [
-    "FrameSink", "QUEUED_FRAME_BYTES", "ENCODER_THREAD_BYTES", "manim_settings", "seed_randomness", "render_frames", "Rendered",
-    "render_scene", "survey", "still_at", "PastTheEnd", "scene_to_pixel",
+    "FrameSink", "QUEUED_FRAME_BYTES", "ENCODER_THREAD_BYTES", "manim_settings", "seed_randomness",
+    "render_frames", "Rendered", "render_scene", "survey", "still_at", "PastTheEnd", "scene_to_pixel",
 ]
 
 FrameSink = Callable[[np.ndarray, int], None]
