@@ -6,12 +6,20 @@ import re
 import tempfile
 import textwrap
 
+import av
+import numpy as np
 from manim import Scene, VMobject, config, tempconfig
 
 from scenes.output.render import manim_settings
 from scenes.text import FRAME_MARGIN
 
-__all__ = ["InFrame", "examples", "outside_frame", "render_plain"]
+__all__ = ["InFrame", "decoded", "examples", "outside_frame", "render_plain"]
+
+
+def decoded(path) -> list[np.ndarray]:
+    """Every frame of the video at ``path``, as RGB arrays."""
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 def render_plain(scene_class: type[Scene], *, width: int = 96, height: int = 54, fps: float = 4) -> Scene:

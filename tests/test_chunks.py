@@ -5,12 +5,12 @@ import multiprocessing
 import re
 import time
 
-import av
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from manim import FadeIn, Square, Wait
+from support import decoded
 
 from scenes.base import NetreelScene
 from scenes.output.chunks import WHOLE, Chunk, Play, chunk_cost, plan, split
@@ -109,11 +109,6 @@ def test_a_scene_rendered_in_three_chunks_is_the_one_process_render(scene_class,
     assert np.array_equal(frames, reference)
     # The last chunk ran through every play before it: it knows every caption, at the same times.
     assert cues == scene_cues(one[0])
-
-
-def decoded(path):
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 def test_chunk_clips_join_without_re_encoding_into_the_whole_clip(tmp_path):

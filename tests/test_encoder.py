@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
+from support import decoded
 
 from scenes.output import encoder
 from scenes.output.encoder import StillOnceEncoder
@@ -44,11 +45,6 @@ def _write(kind: type[VideoSegmentEncoder], spec: VideoEncoderSpec, target) -> b
 NETREELS = manim_settings(WIDTH, HEIGHT, 15, "/tmp")["video_encoder_options"]
 
 
-def _decoded(path) -> list[np.ndarray]:
-    with av.open(str(path)) as clip:
-        return [frame.to_ndarray(format="rgb24") for frame in clip.decode(video=0)]
-
-
 #: Two encodes of the same frames by the same encoder differ now and then here (about 1 in
 #: 40 processes, x264 on one thread or several): tries until ours and Manim's agree.
 TRIES = 4
@@ -62,8 +58,8 @@ def test_a_clip_is_the_very_one_manims_encoder_writes(tmp_path, container, codec
     ours, manims = tmp_path / f"ours.{container}", tmp_path / f"manims.{container}"
     for _ in range(TRIES):
         same_bytes = _write(StillOnceEncoder, spec, ours) == _write(VideoSegmentEncoder, spec, manims)
-        frames = _decoded(ours)
-        same_frames = all(np.array_equal(a, b) for a, b in zip(frames, _decoded(manims)))
+        frames = decoded(ours)
+        same_frames = all(np.array_equal(a, b) for a, b in zip(frames, decoded(manims)))
         # Matroska gives each file an id of its own, so WebM clips are compared by their frames
         if same_frames and (same_bytes or container == "webm"):
             break
