@@ -10,6 +10,7 @@ from support import render_plain
 from scenes.mobjects import self_drawn
 from scenes.mobjects.cairo_path import PathOps, dropped_vertices, straight_curves
 from scenes.mobjects.function_plot import corner_path
+from scenes.mobjects.readouts import Readout
 from scenes.mobjects.self_drawn import Layer, PathBatch
 from scenes.output.render import render_frames
 from scenes.text import label
@@ -198,3 +199,21 @@ def test_a_fading_layer_paints_its_one_raster_at_the_opacity():
     assert np.abs(half - (background + 0.5 * (full - background))).max() <= 1
     assert np.abs(quarter - (background + 0.25 * (full - background))).max() <= 1
     assert layer._raster is raster  # a new opacity is a new paint, not a new raster
+
+
+def test_a_readout_fills_its_cached_glyphs_where_manim_fills_its_outline_moved_or_transformed():
+    def readout(change):
+        digits = Readout(DARK.text, 60, "-12,345.0").set_data("-1,042.5").move_to(0.3 * RIGHT)
+        change(digits)
+        return digits
+
+    def outline(change):  # the same points, drawn by Manim
+        return VMobject(stroke_width=0, fill_color=DARK.text, fill_opacity=1).set_points(readout(change).glyphs.points)
+
+    for change in (lambda d: d, lambda d: d.shift(1.3 * DOWN + 0.1 * RIGHT), lambda d: d.scale(1.4).rotate(0.3)):
+        glyphs, manim = _still(lambda: [readout(change)]), _still(lambda: [outline(change)])
+        assert manim.std() > 10
+        off = np.abs(glyphs - manim).max(axis=-1)
+        assert off.mean() < 0.2 and (off > 8).mean() < 0.002
+    drawn = readout(lambda d: d)
+    assert drawn.glyphs.copy().paths is drawn.glyphs.paths  # one set of Cairo paths per process

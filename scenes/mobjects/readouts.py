@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import cairo
 import numpy as np
 from manim import LEFT, RIGHT, Text, VectorizedPoint, VGroup, VMobject
 
 from ..text import DIGIT_GAP, number_text
 from ..theme import MONO_FONT
+from .cairo_path import PathOps
+from .self_drawn import SelfDrawnPath
 
-__all__ = ["Readout", "GlyphNumber"]
+__all__ = ["Readout", "GlyphLine", "GlyphNumber"]
 
 
 class Readout(VGroup):
@@ -35,7 +38,7 @@ class Readout(VGroup):
     Attributes
     ----------
     text : the text shown.
-    glyphs : the one ``VMobject`` that draws it.
+    glyphs : the one :class:`GlyphLine` that draws it.
 
     Examples
     --------
@@ -58,7 +61,7 @@ class Readout(VGroup):
         origin, self.advance, self.shapes = _alphabet(self.ALPHABET, size)
         self.anchor = VectorizedPoint(origin)
         self.width_in_glyphs = len(widest)
-        self.glyphs = VMobject(stroke_width=0, fill_color=color, fill_opacity=1)
+        self.glyphs = GlyphLine(_glyph_paths(self.ALPHABET, size), fill_color=color)
         super().__init__(self.anchor, self.glyphs, **kwargs)
         self.set_data(widest)
 
@@ -68,9 +71,61 @@ class Readout(VGroup):
             raise ValueError(f"{text!r} is longer than the readout's {self.width_in_glyphs} glyphs")
         self.text = text
         start = self.anchor.get_location()  # its one point: get_center would bound it first
-        outlines = [self.shapes[c] + start + i * self.advance for i, c in enumerate(text)]
-        self.glyphs.set_points(np.concatenate(outlines) if outlines else np.zeros((0, 3)))
+        self.glyphs.place(text, [self.shapes[c] for c in text], [start + i * self.advance for i in range(len(text))])
         return self
+
+
+class GlyphLine(SelfDrawnPath):
+    """Glyph outlines side by side, filled from Cairo paths traced once per glyph.
+
+    Its points are the outlines :meth:`place` puts down, so it lays out, colours and
+    animates like any ``VMobject``. While they stay where they were put (moved as a
+    whole at most), :meth:`draw` appends each glyph's path at its place, where tracing
+    the outlines would hand Cairo every curve again; anything else (an outline
+    transformed) is traced from the points.
+
+    Parameters
+    ----------
+    paths : each character's outline as a Cairo path, relative to its place.
+    kwargs : passed on to ``VMobject`` (no stroke: glyphs are filled).
+    """
+
+    def __init__(self, paths: dict[str, cairo.Path], **kwargs) -> None:
+        self.paths = paths
+        self._placed: tuple[np.ndarray, list[tuple[str, float, float]]] = (np.zeros((0, 3)), [])
+        super().__init__(stroke_width=0, fill_opacity=1, **kwargs)
+
+    def __deepcopy__(self, clone_from_id: dict) -> GlyphLine:
+        """A copy sharing the glyphs' paths (built once per process; Cairo's paths do not copy)."""
+        clone_from_id[id(self.paths)] = self.paths
+        return super().__deepcopy__(clone_from_id)
+
+    def place(self, text: str, outlines: list[np.ndarray], places: list[np.ndarray]) -> GlyphLine:
+        """Put character ``text[i]``, whose outline relative to its place is ``outlines[i]``, at ``places[i]``."""
+        self.set_points(np.concatenate([o + p for o, p in zip(outlines, places)]) if outlines else np.zeros((0, 3)))
+        self._placed = (self.points.copy(), [(c, float(p[0]), float(p[1])) for c, p in zip(text, places)])
+        return self
+
+    def draw(self, camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
+        """Fill the glyphs as one path."""
+        r, g, b, a = self.get_fill_rgbas()[0]
+        if not len(self.points) or a * opacity <= 0:
+            return
+        ctx.new_path()
+        placed, glyphs = self._placed
+        shift = self.points[0] - placed[0] if len(placed) == len(self.points) else None
+        if shift is not None and (np.array_equal(self.points, placed)  # where put: the common case, cheaper
+                                  or np.allclose(self.points, placed + shift, rtol=0, atol=1e-9)):
+            matrix = ctx.get_matrix()  # set back exactly: translating back would round it
+            for character, x, y in glyphs:
+                ctx.translate(x + shift[0], y + shift[1])
+                ctx.append_path(self.paths[character])
+                ctx.set_matrix(matrix)
+        else:
+            tolerance = ctx.get_tolerance() / abs(ctx.get_matrix()[0])
+            PathOps(self.points[:, :2], [len(self.points) // 4], tolerance).trace(ctx, 0)
+        ctx.set_source_rgba(b, g, r, a * opacity)
+        ctx.fill()
 
 
 @lru_cache(maxsize=None)
@@ -87,6 +142,18 @@ def _alphabet(alphabet: str, size: float) -> tuple[np.ndarray, np.ndarray, dict[
     origin = glyphs[0].get_center()
     shapes = {c: g.points - origin - i * advance for i, (c, g) in enumerate(zip(alphabet, glyphs))}
     return origin, advance, shapes
+
+
+@lru_cache(maxsize=None)
+def _glyph_paths(alphabet: str, size: float) -> dict[str, cairo.Path]:
+    """Each glyph of :func:`_alphabet` as a Cairo path in scene units, relative to its cell."""
+    ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 1, 1))
+    paths = {}
+    for character, shape in _alphabet(alphabet, size)[2].items():
+        ctx.new_path()
+        PathOps(shape[:, :2], [len(shape) // 4], 0.0).trace(ctx, 0)
+        paths[character] = ctx.copy_path()
+    return paths
 
 
 class GlyphNumber(VMobject):

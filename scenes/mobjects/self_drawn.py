@@ -55,9 +55,9 @@ class SelfDrawn(AbstractImageMobject):
 class SelfDrawnPath(VMobject):
     """A ``VMobject`` whose :meth:`draw` paints it through the camera's Cairo context.
 
-    Its :attr:`points` are only its box (one curve from the top-left to the bottom-right
-    corner, handles at the other two, see :meth:`set_box`), so it moves, aligns and
-    groups like any ``VMobject``; how it fades is up to its :meth:`draw`.
+    Its :attr:`points` place it: its box (one curve from the top-left to the bottom-right
+    corner, handles at the other two, see :meth:`set_box`) or the outline it draws, so it
+    moves, aligns and groups like any ``VMobject``; how it fades is up to its :meth:`draw`.
     """
 
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
@@ -135,14 +135,19 @@ class PathBatch(SelfDrawnPath):
         shown = [m for m in self.members if len(m.points) >= 4]
         if not shown or opacity <= 0:
             return
-        counts = [len(m.points) // 4 for m in shown]
-        points = np.concatenate([m.points[:4 * count, :2] for m, count in zip(shown, counts)])
-        path, kept = self._path_ops(points, counts, ctx)
-        for index, member in enumerate(shown):
-            fill, stroke = member.get_fill_rgbas(), member.get_stroke_rgbas()
+        # Self-drawn members trace themselves: their points need no operations.
+        traced = [m for m in shown if not isinstance(m, SelfDrawnPath)]
+        if traced:
+            counts = [len(m.points) // 4 for m in traced]
+            points = np.concatenate([m.points[:4 * count, :2] for m, count in zip(traced, counts)])
+            path, kept = self._path_ops(points, counts, ctx)
+        index = -1
+        for member in shown:
             if isinstance(member, SelfDrawnPath):
                 member.draw(camera, ctx, opacity)
                 continue
+            index += 1
+            fill, stroke = member.get_fill_rgbas(), member.get_stroke_rgbas()
             if len(fill) > 1 or len(stroke) > 1 or member.get_stroke_width(background=True) > 0:
                 if opacity < 1:
                     raise ValueError(f"a PathBatch cannot fade a {type(member).__name__} with a gradient "
