@@ -12,7 +12,7 @@ import netcore
 from scenes.base import NetreelScene
 from scenes.cli import main
 from scenes.mobjects.contour import Contour, contour_lines
-from scenes.mobjects.heatmap import Heatmap, class_colors
+from scenes.mobjects.heatmap import Heatmap, class_colors, set_data_each
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
 from scenes.mobjects.points import dot_layer
@@ -213,6 +213,25 @@ def test_heatmap_upsamples_bilinearly_and_checks_its_input():
         heat.upsample(np.zeros(4))
     with pytest.raises(ValueError):
         heat.set_data(ramp, 1.0, 1.0)
+
+
+@pytest.mark.parametrize("side", [0.7, 5.0], ids=["shrinking", "enlarging"])
+def test_heatmaps_set_together_show_what_each_shows_set_alone(side):
+    rng = np.random.default_rng(3)
+    grids = rng.random((3, 80, 80)) * 4 - 2
+    ranges = [(-1.0, 1.0), (0.0, 1.0), (-2.0, 2.0)]
+    alone = [Heatmap(DARK, side, side, strength=1.0).set_data(grid, *ends) for grid, ends in zip(grids, ranges)]
+    together = [Heatmap(DARK, side, side, strength=1.0) for _ in grids]
+    set_data_each(together, grids, ranges)
+    assert (together[0].rows < 80) == (side < 1)
+    for one, other in zip(alone, together):
+        assert np.array_equal(one.levels, other.levels) and np.array_equal(one.image, other.image)
+    assert len({one.image.tobytes() for one in alone}) == 3
+    mixed = [Heatmap(DARK, 0.7, 0.7), Heatmap(DARK, 1.4, 1.4)]  # two sizes: one at a time
+    set_data_each(mixed, grids[:2], ranges[:2])
+    assert np.array_equal(mixed[1].levels, Heatmap(DARK, 1.4, 1.4).set_data(grids[1], 0.0, 1.0).levels)
+    with pytest.raises(ValueError):
+        set_data_each(together, grids, [(1.0, 1.0)] * 3)
 
 
 def _still(build, width=320, height=180) -> np.ndarray:

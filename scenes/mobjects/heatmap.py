@@ -13,6 +13,7 @@ the middle fades into the background.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -23,7 +24,7 @@ from PIL import Image
 from ..theme import Theme
 from .self_drawn import SelfDrawn
 
-__all__ = ["Heatmap", "class_colors", "color_rgb", "block_pixels"]
+__all__ = ["Heatmap", "set_data_each", "class_colors", "color_rgb", "block_pixels"]
 
 #: Colour steps between the two class colours (through the background): finer than a
 #: frame's 8-bit channels can show over the blend's range.
@@ -172,33 +173,46 @@ class Heatmap(SelfDrawn):
         return self.points[2].copy(), self.points[1].copy()
 
     def upsample(self, grid: np.ndarray) -> np.ndarray:
-        """``grid`` (rows x cols of samples, row 0 at the bottom) at each block, shape ``(rows, cols)``, top row first."""
+        """``grid`` (rows x cols of samples, row 0 at the bottom) at each block, shape ``(rows, cols)``, top row first.
+
+        A stack of grids (``(..., rows, cols)``) gives a stack of block arrays.
+        """
         grid = np.asarray(grid, dtype=float)
-        if grid.ndim != 2 or min(grid.shape) < 2:
+        if grid.ndim < 2 or min(grid.shape[-2:]) < 2:
             raise ValueError(f"a heatmap needs a 2-D grid of at least 2x2 values, got shape {grid.shape}")
-        if grid.shape[0] <= self.rows and grid.shape[1] <= self.cols:
-            # Enlarging, Pillow's bilinear filter samples just so (in float32), in C.
-            image = Image.fromarray(grid[::-1].astype(np.float32), mode="F")
-            # np.asarray reads Pillow's buffer as it is (read-only); np.array copies it ~8x slower.
-            return np.asarray(image.resize((self.cols, self.rows), Image.Resampling.BILINEAR))
-        if grid.shape not in self._weights:
-            self._weights[grid.shape] = (
-                _interpolation(self._up, grid.shape[0]), _interpolation(self._across, grid.shape[1]),
-            )
-        (row, row_weight), (col, col_weight) = self._weights[grid.shape]
-        along = grid[:, col] * (1.0 - col_weight) + grid[:, col + 1] * col_weight
-        return along[row] * (1.0 - row_weight)[:, None] + along[row + 1] * row_weight[:, None]
+        if grid.shape[-2] <= self.rows and grid.shape[-1] <= self.cols:
+            if grid.ndim == 2:
+                return self._enlarge(grid)
+            return np.stack([self._enlarge(g) for g in grid.reshape(-1, *grid.shape[-2:])]).reshape(
+                *grid.shape[:-2], self.rows, self.cols)
+        shape = grid.shape[-2:]
+        if shape not in self._weights:
+            self._weights[shape] = (_interpolation(self._up, shape[0]), _interpolation(self._across, shape[1]))
+        (row, row_weight), (col, col_weight) = self._weights[shape]
+        along = grid[..., col] * (1.0 - col_weight) + grid[..., col + 1] * col_weight
+        return along[..., row, :] * (1.0 - row_weight)[:, None] + along[..., row + 1, :] * row_weight[:, None]
+
+    def _enlarge(self, grid: np.ndarray) -> np.ndarray:
+        """One grid enlarged: Pillow's bilinear filter samples just so (in float32), in C."""
+        image = Image.fromarray(grid[::-1].astype(np.float32), mode="F")
+        # np.asarray reads Pillow's buffer as it is (read-only); np.array copies it ~8x slower.
+        return np.asarray(image.resize((self.cols, self.rows), Image.Resampling.BILINEAR))
 
     def set_data(self, grid: np.ndarray, low: float = 0.0, high: float = 1.0) -> Heatmap:
         """Show ``grid``: ``low`` in the class-0 colour, ``high`` in the class-1 colour."""
-        if not high > low:
+        self.levels = self._levels(grid, low, high)
+        self._paint()
+        return self
+
+    def _levels(self, grids: np.ndarray, low, high) -> np.ndarray:
+        """Colour levels of the blocks of ``grids`` (one grid or a stack), ``low`` to ``high`` (each or one per grid)."""
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        if not np.all(high > low):
             raise ValueError(f"high must be above low, got {low} and {high}")
         # Interpolation is linear: scaling the samples to colour levels first scales far
         # fewer values than scaling the blocks after.
-        levels = self.upsample((np.asarray(grid, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5)
-        self.levels = np.clip(levels, 0, _LEVELS - 1).astype(np.intp)
-        self._paint()
-        return self
+        levels = self.upsample((np.asarray(grids, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5)
+        return np.clip(levels, 0, _LEVELS - 1).astype(np.intp)
 
     def set_strength(self, field: float, overlay: float | None = None) -> Heatmap:
         """Blend the field and its overlay (by default as much) towards the background (0: gone, 1: full)."""
@@ -271,3 +285,21 @@ class Heatmap(SelfDrawn):
         if rows.start < rows.stop and columns.start < columns.stop:
             pixel_array[rows, columns] = image[rows.start - top:rows.stop - top, columns.start - left:columns.stop - left]
 
+
+
+def set_data_each(heatmaps: Sequence[Heatmap], grids: np.ndarray, ranges: Sequence[tuple[float, float]]) -> None:
+    """``heatmaps[k].set_data(grids[k], *ranges[k])`` for each heatmap, in one pass when they are one size.
+
+    A row of thumbnails recoloured every frame then costs about what one of them does:
+    numpy's work per call, not per value, is most of a small heatmap's.
+    """
+    if not heatmaps:
+        return
+    if len({(h.rows, h.cols) for h in heatmaps}) > 1:
+        for heatmap, grid, (low, high) in zip(heatmaps, grids, ranges):
+            heatmap.set_data(grid, low, high)
+        return
+    low, high = (np.asarray(ends, dtype=float).reshape(-1, 1, 1) for ends in zip(*ranges))
+    for heatmap, levels in zip(heatmaps, heatmaps[0]._levels(grids, low, high)):
+        heatmap.levels = levels
+        heatmap._paint()

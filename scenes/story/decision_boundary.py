@@ -31,6 +31,7 @@ import netcore
 from netcore.limits import check_training_work
 from scenes.base import NetreelScene, SceneOptions, check_trace_file, option
 from scenes.mobjects.flat import flatten
+from scenes.mobjects.heatmap import set_data_each
 from scenes.mobjects.loss_curve import LossCurve
 from scenes.mobjects.network_diagram import NetworkDiagram
 from scenes.mobjects.plane import PlaneView
@@ -278,8 +279,9 @@ class DecisionBoundary(NetreelScene):
         trace = self.trace
         values = self._fields(index)
         self.plane.set_data(values.output)
-        for j, tile in enumerate(self.thumbnails):
-            tile.set_data(values.hidden[j], *_thumbnail_range(trace.activation, values.hidden[j]))
+        hidden = values.hidden[:len(self.thumbnails)]
+        set_data_each([tile.heatmap for tile in self.thumbnails], hidden,
+                      [_thumbnail_range(trace.activation, field) for field in hidden])
         self.diagram.set_data(self.network.params)
         self.loss_chart.set_data(trace.steps[: index + 1], trace.loss[: index + 1])
         self.step_value.set_data(f"{int(trace.steps[index]):,}")
