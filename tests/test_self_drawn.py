@@ -1,17 +1,19 @@
 """PathBatch and its Cairo path operations: simplified straight runs, real curves kept, Manim's pixels."""
 
+import inspect
+
 import cairo
 import numpy as np
 import pytest
-from manim import DOWN, RIGHT, Circle, FadeIn, Scene, Square, VMobject
+from manim import DOWN, RIGHT, UP, Circle, FadeIn, Scene, Square, VMobject
 from manim.camera.camera import Camera
-from support import render_plain
+from support import examples, render_plain
 
 from scenes.mobjects import self_drawn
 from scenes.mobjects.cairo_path import PathOps, dropped_vertices, straight_curves
 from scenes.mobjects.function_plot import corner_path
 from scenes.mobjects.readouts import Readout
-from scenes.mobjects.self_drawn import Layer, PathBatch
+from scenes.mobjects.self_drawn import CornerPath, Layer, PathBatch
 from scenes.output.render import render_frames
 from scenes.text import label
 from scenes.theme import THEMES
@@ -217,3 +219,50 @@ def test_a_readout_fills_its_cached_glyphs_where_manim_fills_its_outline_moved_o
         assert off.mean() < 0.2 and (off > 8).mean() < 0.002
     drawn = readout(lambda d: d)
     assert drawn.glyphs.copy().paths is drawn.glyphs.paths  # one set of Cairo paths per process
+
+
+def test_a_corner_path_strokes_what_manim_strokes_for_the_same_points():
+    xs = np.linspace(-5, 5, 80)
+    wave = np.column_stack([xs, np.sin(2 * xs), 0 * xs])
+    square = [[-1, -2.5, 0], [1, -2.5, 0], [1, -1.5, 0], [-1, -1.5, 0], [-1, -2.5, 0]]
+
+    def shapes(kind):
+        line = kind(stroke_color=DARK.output, stroke_width=6).set_points_as_corners(wave)
+        line.append_points(VMobject().set_points_as_corners(square).points)  # a second subpath, closed
+        curved = kind(stroke_color=DARK.accent, stroke_width=4).set_points(Circle(radius=0.8).shift(2 * UP).points)
+        return [line, curved]
+
+    manim, ours = _still(lambda: shapes(VMobject)), _still(lambda: shapes(CornerPath))
+    assert manim.std() > 10
+    off = np.abs(manim - ours).max(axis=-1)
+    assert off.mean() < 0.2 and (off > 8).mean() < 0.002
+    faded = PathBatch(shapes(CornerPath))
+    faded.opacity = 0.0
+    assert _still(lambda: [faded]).std() == 0
+    (name, code), = examples(inspect.getdoc(CornerPath)).items()
+    namespace: dict = {}
+    exec(compile(code, f"<{name}>", "exec"), namespace)  # our own docstring, not user text
+    assert render_plain(namespace[name]).renderer.get_frame()[..., :3].std() > 5
+
+
+def test_a_batch_whose_members_move_together_keeps_its_operations_and_draws_them_moved():
+    parts = _parts()
+    batch = PathBatch(parts)
+    made = []
+
+    class Moving(Scene):
+        def construct(self):
+            self.add(batch)
+            self.wait(0.2)
+            made.append(batch._ops[2])
+            for part in parts:
+                part.shift(0.7 * DOWN + 0.3 * RIGHT)
+            batch.add_updater(lambda mobject, dt: mobject)  # redrawn
+            self.wait(0.2)
+
+    frame = render_plain(Moving, width=320, height=180).renderer.get_frame()[..., :3].astype(float)
+    assert batch._ops[2] is made[0]  # the same operations, moved
+    moved = [part.shift(0.7 * DOWN + 0.3 * RIGHT) for part in _parts()]
+    off = np.abs(frame - _still(lambda: moved)).max(axis=-1)
+    assert off.mean() < 0.2 and (off > 8).mean() < 0.002
+    assert np.abs(frame - _still(_parts)).max(axis=-1).mean() > 1

@@ -16,14 +16,14 @@ from itertools import starmap
 import cairo
 import numpy as np
 
-__all__ = ["PathOps", "straight_curves", "dropped_vertices"]
+__all__ = ["PathOps", "straight_curves", "dropped_vertices", "close_2d"]
 
 # Operation codes, in the order of PathOps' per-curve slots: a subpath may start, the
 # curve is drawn (as a line or as a curve) or dropped, and the subpath may close.
 _MOVE, _LINE, _CURVE, _CLOSE = range(4)
 
 
-def _close_2d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def close_2d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Rows of ``a`` and ``b`` (shape ``(n, 2)``) equal as Manim judges points in 2-D
     (``np.isclose`` against ``b``, with a ``VMobject``'s tolerance for point equality)."""
     near = np.abs(a - b) <= 1e-6 + 1e-5 * np.abs(b)
@@ -112,13 +112,13 @@ class PathOps:
         first = np.zeros(n, dtype=bool)
         first[np.cumsum([0, *counts[:-1]]).astype(int)] = True
         split = first.copy()
-        split[1:] |= ~_close_2d(ends[:-1], starts[1:])
+        split[1:] |= ~close_2d(ends[:-1], starts[1:])
         # The last curve of each subpath, and whether its subpath closes.
         last = np.zeros(n, dtype=bool)
         last[:-1], last[-1] = split[1:], True
         subpath_starts = np.flatnonzero(split)
         closes = np.zeros(n, dtype=bool)
-        closes[last] = _close_2d(starts[subpath_starts], ends[last])
+        closes[last] = close_2d(starts[subpath_starts], ends[last])
         straight = straight_curves(curves, 1e-3 * tolerance if tolerance > 0 else 1e-9)
         dropped = np.zeros(n, dtype=bool)
         if tolerance > 0:

@@ -12,12 +12,13 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup, VMobject
+from manim import DOWN, LEFT, PI, RIGHT, UP, Axes, Dot, Text, Triangle, VGroup
 
 from ..text import label
 from ..theme import Theme
 from .flat import flatten, flatten_ticks
 from .function_plot import _ticks, corner_path, nice_step
+from .self_drawn import CornerPath
 
 __all__ = ["LossCurve", "loss_range"]
 
@@ -55,7 +56,8 @@ class LossCurve(VGroup):
 
     Attributes
     ----------
-    axes, curve, dot : the Manim ``Axes``, the loss line and its last point.
+    axes, curve, dot : the Manim ``Axes``, the loss line (a :class:`~scenes.mobjects.self_drawn.CornerPath`) and
+        its last point.
     below, above : arrowheads shown under (over) the dot while the latest loss
         lies below (above) the chart's range.
     tick_labels, x_label, y_label : the axes' text.
@@ -128,7 +130,7 @@ class LossCurve(VGroup):
             self.tick_labels.add(tag)
         self.x_label = flatten(label("step", theme.muted, font_size)).next_to(self.axes.x_axis, DOWN, buff=0.1)
         self.y_label = flatten(label("loss", theme.muted, font_size)).next_to(self.axes.y_axis, UP, buff=0.22)
-        self.curve = VMobject(stroke_color=theme.error, stroke_width=3)
+        self.curve = CornerPath(stroke_color=theme.error, stroke_width=3)
         self.dot = Dot(radius=0.05, color=theme.output)
         self.curve.set_points_as_corners([self.axes.c2p(0, y_range[1])] * 2)
         self.dot.move_to(self.axes.c2p(0, y_range[1]))
@@ -217,7 +219,8 @@ class LossCurve(VGroup):
             )
         last = losses[-1]
         for mark, beyond, side in ((self.below, last < low, DOWN), (self.above, last > high, UP)):
-            mark.set_fill(opacity=1.0 if beyond else 0.0)
+            if beyond != (mark.get_fill_opacity() > 0):  # set_fill parses colours: only on a change
+                mark.set_fill(opacity=1.0 if beyond else 0.0)
             if beyond:
                 mark.next_to(self.dot, side, buff=0.04)
 

@@ -15,6 +15,8 @@ Cairo traced for it last time.
 from __future__ import annotations
 
 import weakref
+from collections import deque
+from itertools import starmap
 
 import cairo
 import numpy as np
@@ -22,9 +24,9 @@ from manim import VMobject
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
-from .cairo_path import PathOps
+from .cairo_path import PathOps, close_2d, straight_curves
 
-__all__ = ["SelfDrawn", "SelfDrawnPath", "PathBatch", "Layer"]
+__all__ = ["SelfDrawn", "SelfDrawnPath", "CornerPath", "PathBatch", "Layer"]
 
 
 class SelfDrawn(AbstractImageMobject):
@@ -72,6 +74,59 @@ class SelfDrawnPath(VMobject):
         return self
 
 
+class CornerPath(SelfDrawnPath):
+    """A ``VMobject`` of straight pieces (Manim's corners), stroked through its anchors as lines.
+
+    Its points are Manim's (``set_points_as_corners``, ``append_points``): only the
+    drawing differs, one ``line_to`` per piece from the anchors, where a
+    :class:`PathBatch` first works out which pieces are straight and which runs of them
+    simplify. For a polyline redrawn every frame whose pieces are longer than Cairo's
+    tolerance (a chart's line). Subpaths and closing follow Manim; points that are not
+    all straight pieces are traced as Manim's curves. Stroke only, no fill.
+
+    Examples
+    --------
+    .. manim:: CornerPathExample
+        :save_last_frame:
+
+        import numpy as np
+        from manim import Scene
+        from scenes.mobjects.self_drawn import CornerPath
+
+        class CornerPathExample(Scene):
+            def construct(self):
+                xs = np.linspace(-6, 6, 50)
+                line = CornerPath(stroke_color="#ff6b6b", stroke_width=4)
+                line.set_points_as_corners(np.column_stack([xs, np.sin(xs), 0 * xs]))
+                self.add(line)
+    """
+
+    def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
+        """Stroke the pieces as lines, each subpath from its first anchor."""
+        width = self.get_stroke_width()
+        r, g, b, a = self.get_stroke_rgbas()[0]
+        curves = self.points[:len(self.points) // 4 * 4, :2].reshape(-1, 4, 2)
+        if not len(curves) or width <= 0 or a * opacity <= 0:
+            return
+        tolerance = ctx.get_tolerance() / abs(ctx.get_matrix()[0])
+        ctx.new_path()
+        if straight_curves(curves, 1e-3 * tolerance).all():
+            starts, ends = curves[:, 0], curves[:, 3]
+            first = np.flatnonzero(np.concatenate([[True], ~close_2d(ends[:-1], starts[1:])]))
+            for low, high in zip(first.tolist(), [*first[1:].tolist(), len(curves)]):
+                ctx.move_to(*starts[low])
+                deque(starmap(ctx.line_to, ends[low:high].tolist()), maxlen=0)
+                if close_2d(starts[low:low + 1], ends[high - 1:high])[0]:
+                    ctx.close_path()
+        else:
+            PathOps(curves.reshape(-1, 2), [len(curves)], tolerance).trace(ctx, 0)
+        ctx.set_source_rgba(b, g, r, a * opacity)
+        ctx.set_line_width(width * camera.cairo_line_width_multiple)
+        ctx.set_line_join(LINE_JOIN_MAP[self.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[self.cap_style])
+        ctx.stroke()
+
+
 class PathBatch(SelfDrawnPath):
     """Draws ``members`` (``VMobject``\\s, in order) as Manim's camera would, in one go.
 
@@ -109,20 +164,27 @@ class PathBatch(SelfDrawnPath):
             clone_from_id[id(self._ops)] = None
         return super().__deepcopy__(clone_from_id)
 
-    def _path_ops(self, points: np.ndarray, counts: list[int], ctx: cairo.Context) -> tuple[PathOps, bool]:
-        """The operations tracing ``points``, and whether they were kept from the last frame.
+    def _path_ops(self, points: np.ndarray, counts: list[int], ctx: cairo.Context) -> tuple[PathOps, bool, np.ndarray]:
+        """The operations tracing ``points``, whether they were kept from the last frame, and how far
+        the points have moved (as a whole) since they were made.
 
-        A fade redraws members that do not move: their operations (and Cairo's paths, see
-        :meth:`PathOps.trace`) are kept while the points and the camera's mapping are.
+        A fade redraws members that do not move, a chart's dot moves without changing
+        shape: their operations (and Cairo's paths, see :meth:`PathOps.trace`) are kept
+        while the points keep their shape and the camera's mapping stays.
         """
         matrix = tuple(ctx.get_matrix())
         key = (counts, matrix)
-        if self._ops is not None and self._ops[0] == key and np.array_equal(self._ops[1], points):
-            return self._ops[2], True
+        if self._ops is not None and self._ops[0] == key and len(self._ops[1]) == len(points):
+            made = self._ops[1]
+            if np.array_equal(made, points):
+                return self._ops[2], True, np.zeros(2)
+            moved = points[0] - made[0]
+            if np.allclose(points, made + moved, rtol=0, atol=1e-9):
+                return self._ops[2], True, moved
         # Cairo's tolerance is in device pixels; the matrix maps scene units onto them.
         ops = PathOps(points, counts, ctx.get_tolerance() / abs(matrix[0]))
         self._ops = (key, points, ops)
-        return ops, False
+        return ops, False, np.zeros(2)
 
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Each member's subpaths, fill and stroke, in order.
@@ -140,7 +202,8 @@ class PathBatch(SelfDrawnPath):
         if traced:
             counts = [len(m.points) // 4 for m in traced]
             points = np.concatenate([m.points[:4 * count, :2] for m, count in zip(traced, counts)])
-            path, kept = self._path_ops(points, counts, ctx)
+            path, kept, moved = self._path_ops(points, counts, ctx)
+            matrix = ctx.get_matrix()
         index = -1
         for member in shown:
             if isinstance(member, SelfDrawnPath):
@@ -155,7 +218,12 @@ class PathBatch(SelfDrawnPath):
                 _manim_display_vectorized(camera, member, ctx)
                 continue
             ctx.new_path()
-            path.trace(ctx, index, keep=kept)
+            if moved.any():  # kept paths, appended where the points are now
+                ctx.translate(*moved)
+                path.trace(ctx, index, keep=kept)
+                ctx.set_matrix(matrix)  # set back exactly: translating back would round it
+            else:
+                path.trace(ctx, index, keep=kept)
             r, g, b, a = fill[0]
             if a > 0:
                 ctx.set_source_rgba(b, g, r, a * opacity)
