@@ -209,10 +209,11 @@ class Heatmap(SelfDrawn):
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         if not np.all(high > low):
             raise ValueError(f"high must be above low, got {low} and {high}")
-        # Interpolation is linear: scaling the samples to colour levels first scales far
-        # fewer values than scaling the blocks after.
-        levels = self.upsample((np.asarray(grids, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5)
-        return np.clip(levels, 0, _LEVELS - 1).astype(np.intp)
+        # Interpolation is linear and stays between its samples: scaling and clipping the
+        # samples to colour levels first works on far fewer values than the blocks after.
+        levels = np.clip((np.asarray(grids, dtype=float) - low) * ((_LEVELS - 1) / (high - low)) + 0.5,
+                         0, _LEVELS - 1)
+        return self.upsample(levels).astype(np.intp)
 
     def set_strength(self, field: float, overlay: float | None = None) -> Heatmap:
         """Blend the field and its overlay (by default as much) towards the background (0: gone, 1: full)."""
