@@ -2,21 +2,18 @@
 
 :func:`contour_lines` finds where a grid crosses a level, cell by cell with linear
 interpolation along the cell edges, and chains the pieces into polylines (open ones
-end on the grid's border, closed ones loop). :class:`Contour` strokes them straight
-through Cairo, so a boundary that moves every frame costs one path.
+end on the grid's border, closed ones loop). :class:`Contour` draws them as the
+subpaths of one mobject, so a boundary that moves every frame costs one path.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
-from itertools import starmap
 
-import cairo
 import numpy as np
-from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 
-from .self_drawn import SelfDrawnPath
+from .function_plot import corner_path
+from .self_drawn import CornerPath
 
 __all__ = ["Contour", "contour_lines"]
 
@@ -132,43 +129,23 @@ def _chain(links: np.ndarray) -> list[list[int]]:
     return chains
 
 
-class Contour(SelfDrawnPath):
-    """The ``level`` line of a grid of values over a box, stroked as polylines.
+class Contour(CornerPath):
+    """The ``level`` line of a grid of values over a box, drawn as polylines.
 
-    Marching squares gives straight pieces, so the line goes to Cairo as they are (a
-    ``move_to`` and ``line_to``\\s per polyline, a closed loop closed), one stroke for the
-    whole line: no Bezier curves built, none traced back into lines, though the line
-    moves every frame. Its points are the box of the last :meth:`set_data` (none
-    before, see :class:`~scenes.mobjects.self_drawn.SelfDrawnPath`); move it with the box, but do not
-    scale or rotate it. Stroke colour, width and opacity are the ``VMobject``'s.
+    Marching squares gives straight pieces: a :class:`~scenes.mobjects.self_drawn.CornerPath`
+    strokes them as lines, so a line that moves every frame costs its points and one stroke.
 
     Parameters
     ----------
     color, stroke_width : the line's stroke.
-    kwargs : passed on to ``VMobject``.
-
-    Attributes
-    ----------
-    lines : the polylines, each ``(k, 2)`` scene points where the box was at :meth:`set_data`.
 
     Examples
     --------
-    .. manim:: ContourExample
-        :save_last_frame:
-
-        import numpy as np
-        from manim import Scene
-        from scenes.mobjects.contour import Contour
-
-        class ContourExample(Scene):
-            def construct(self):
-                xs = np.linspace(-1, 1, 60)
-                values = 1 - np.hypot(*np.meshgrid(xs, xs))
-                self.add(Contour("#ffffff").set_data(values, [-3, -3, 0], [3, 3, 0], level=0.5))
+    >>> line = Contour(theme.text)                                   # doctest: +SKIP
+    >>> line.set_data(output_grid, *heatmap.box_corners(), level=0.5)  # doctest: +SKIP
     """
 
     def __init__(self, color: str, stroke_width: float = 4, **kwargs) -> None:
-        self.lines: list[np.ndarray] = []
         super().__init__(stroke_color=color, stroke_width=stroke_width, fill_opacity=0, **kwargs)
 
     def set_data(
@@ -178,36 +155,19 @@ class Contour(SelfDrawnPath):
         upper_right: Sequence[float],
         level: float = 0.5,
     ) -> Contour:
-        """Find the line of ``values`` over the box between two corners.
+        """Redraw the line of ``values`` over the box between two corners.
 
         The box is cut into one cell per value, each value at its cell's centre (as
         ``netcore.plane_grid`` places them), row 0 at the bottom.
         """
         values = np.asarray(values, dtype=float)
+        lines = contour_lines(values, level)
+        if not lines:
+            self.clear_points()
+            return self
         lower_left, upper_right = np.asarray(lower_left, dtype=float), np.asarray(upper_right, dtype=float)
         scale = (upper_right[:2] - lower_left[:2]) / np.array(values.shape[::-1])
-        offset = lower_left[:2] + 0.5 * scale
-        self.lines = [offset + line * scale for line in contour_lines(values, level)]
-        self.set_box(lower_left, upper_right)
-        self._drawn_at = self.points[0].copy()
+        self.set_points(np.concatenate([
+            corner_path(np.column_stack([lower_left[:2] + (line + 0.5) * scale, np.zeros(len(line))])) for line in lines
+        ]))
         return self
-
-    def draw(self, camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
-        """Stroke every polyline as one path."""
-        width = self.get_stroke_width()
-        r, g, b, a = self.get_stroke_rgbas()[0]
-        if not self.lines or width <= 0 or a * opacity <= 0:
-            return
-        moved = self.points[0, :2] - self._drawn_at[:2]
-        ctx.new_path()
-        for line in self.lines:
-            points = (line + moved).tolist()
-            ctx.move_to(*points[0])
-            deque(starmap(ctx.line_to, points[1:]), maxlen=0)
-            if points[0] == points[-1]:
-                ctx.close_path()
-        ctx.set_source_rgba(b, g, r, a * opacity)
-        ctx.set_line_width(width * camera.cairo_line_width_multiple)
-        ctx.set_line_join(LINE_JOIN_MAP[self.joint_type])
-        ctx.set_line_cap(CAP_STYLE_MAP[self.cap_style])
-        ctx.stroke()

@@ -67,6 +67,19 @@ class SelfDrawnPath(VMobject):
         every alpha times ``opacity``."""
         raise NotImplementedError
 
+    def shows_stroke(self, opacity: float = 1.0) -> bool:
+        """Whether its stroke, at ``opacity``, would change a pixel."""
+        return self.get_stroke_width() > 0 and self.get_stroke_rgbas()[0][3] * opacity > 0
+
+    def stroke_traced(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
+        """Stroke ``ctx``'s path with its stroke (colour, width, joints, caps), as Manim would, at ``opacity``."""
+        r, g, b, a = self.get_stroke_rgbas()[0]
+        ctx.set_source_rgba(b, g, r, a * opacity)
+        ctx.set_line_width(self.get_stroke_width() * camera.cairo_line_width_multiple)
+        ctx.set_line_join(LINE_JOIN_MAP[self.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[self.cap_style])
+        ctx.stroke()
+
     def set_box(self, lower: np.ndarray, upper: np.ndarray) -> SelfDrawnPath:
         """Make the points the box between two corners (bottom left, top right)."""
         (left, bottom), (right, top) = np.asarray(lower, dtype=float)[:2], np.asarray(upper, dtype=float)[:2]
@@ -103,10 +116,8 @@ class CornerPath(SelfDrawnPath):
 
     def draw(self, camera: Camera, ctx: cairo.Context, opacity: float = 1.0) -> None:
         """Stroke the pieces as lines, each subpath from its first anchor."""
-        width = self.get_stroke_width()
-        r, g, b, a = self.get_stroke_rgbas()[0]
         curves = self.points[:len(self.points) // 4 * 4, :2].reshape(-1, 4, 2)
-        if not len(curves) or width <= 0 or a * opacity <= 0:
+        if not len(curves) or not self.shows_stroke(opacity):
             return
         tolerance = ctx.get_tolerance() / abs(ctx.get_matrix()[0])
         ctx.new_path()
@@ -120,11 +131,7 @@ class CornerPath(SelfDrawnPath):
                     ctx.close_path()
         else:
             PathOps(curves.reshape(-1, 2), [len(curves)], tolerance).trace(ctx, 0)
-        ctx.set_source_rgba(b, g, r, a * opacity)
-        ctx.set_line_width(width * camera.cairo_line_width_multiple)
-        ctx.set_line_join(LINE_JOIN_MAP[self.joint_type])
-        ctx.set_line_cap(CAP_STYLE_MAP[self.cap_style])
-        ctx.stroke()
+        self.stroke_traced(camera, ctx, opacity)
 
 
 class PathBatch(SelfDrawnPath):
