@@ -174,6 +174,12 @@ def test_a_chunk_that_fails_fails_the_run_and_stops_the_workers(tmp_path, cache)
     assert multiprocessing.active_children() == []
 
 
+def test_a_failure_says_which_job_failed(tmp_path, cache):
+    with pytest.raises(ValueError, match="third play") as failure:
+        run_jobs(jobs_of(TitleCard, Fails, video="mp4"), tmp_path)
+    assert failure.value.job == 1  # the caller names the spec or story entry of job 1
+
+
 def test_ctrl_c_with_pieces_in_flight_stops_every_worker(tmp_path, cache):
     def interrupt(_index):
         raise KeyboardInterrupt

@@ -17,7 +17,7 @@ from test_cli_support import OtherScene, TinyScene
 import scenes.cli.options as cli_options
 import scenes.cli.plans as cli_plans
 import scenes.registry as registry
-from scenes.cli import main
+from scenes.cli import gif_length, main
 from scenes.cli.options import TupleShape
 from scenes.cli.story_file import default_story
 from scenes.output.jobs import JobFailed, JobResult
@@ -540,3 +540,46 @@ def test_every_gif_and_still_gets_its_alt_text(tiny, workdir):
                               "still.alt.txt", "still.png"]
     assert open("renders/tiny.alt.txt").read() == "Animation: A dot crossing the frame (test scene).\n"
     assert open("still.alt.txt").read().startswith("Still: A dot crossing the frame")
+
+
+# ------------------------------------------------------------------ errors while rendering a file's entry
+
+
+def _failing_job(index: int, error: ValueError):
+    def failing(*args, **kwargs):
+        error.job = index  # as the engine says which job failed
+        raise error
+
+    return failing
+
+
+def test_an_error_while_rendering_a_spec_entry_names_the_entry_and_its_keys(tiny, workdir, monkeypatch):
+    write(workdir / "two.toml", '[[scene]]\nscene = "tiny"\n\n[[scene]]\nscene = "other"\nformat = "gif"\n')
+    monkeypatch.setattr(cli_plans, "run_jobs", _failing_job(1, JobFailed("GifTooLarge", "even the smallest GIF is "
+                                                                          "9 KB, over the 1 KB limit")))
+    result = run("render", "--spec", "two.toml")
+    assert_error(result, "spec 'two.toml', scene 2 (other): max_size: even the smallest GIF")
+    assert "--max-size" not in result.stderr and not (workdir / "renders").exists()
+    monkeypatch.setattr(cli_plans, "run_jobs", _failing_job(0, JobFailed("TrainingDiverged", "training diverged at "
+                                                                          "step 3 with learning rate 5: loss inf")))
+    assert_error(run("render", "--spec", "two.toml"), "spec 'two.toml', scene 1 (tiny): training diverged")
+
+
+def test_an_error_while_rendering_a_story_section_names_the_section(tiny_story, workdir, monkeypatch):
+    write(workdir / "mine.toml", 'title = "Mine"\n\n[[section]]\nscene = "neuron"\ntitle = "One"\n\n'
+          '[[section]]\nscene = "uat"\n[section.params]\ncount = 3\n')
+    # clips: the opening card, section 1's card, section 1, section 2
+    monkeypatch.setattr(cli_plans, "run_jobs", _failing_job(3, JobFailed("TargetError", "--count is odd here")))
+    assert_error(run("explainer", "--story", "mine.toml"), "story 'mine.toml', section 2 (uat): count is odd here")
+    monkeypatch.setattr(cli_plans, "run_jobs", _failing_job(1, JobFailed("TrainingDiverged", "it diverged")))
+    result = run("explainer", "--story", "mine.toml")  # a card is no section: the message stands alone
+    assert_error(result, "Error: it diverged; try a smaller learning rate (--lr)")
+
+
+def test_a_gif_too_long_in_a_spec_names_its_entry_and_keys(tiny, workdir, monkeypatch):
+    monkeypatch.setattr(gif_length, "MAX_GIF_PIXELS", 100)
+    write(workdir / "two.toml", '[[scene]]\nscene = "tiny"\nformat = "png"\n\n'
+          '[[scene]]\nscene = "tiny"\nformat = "gif"\noutput = "t.gif"\nsize = "96x54"\nfps = 3\n')
+    result = run("render", "--spec", "two.toml")
+    assert_error(result, "spec 'two.toml', scene 2: the GIF of tiny would be", "lower fps or size")
+    assert not (workdir / "t.gif").exists()

@@ -41,7 +41,7 @@ from .run_flags import run_options, subtitles_option
 from .scene_file import is_file_ref, load_scene_file, options_for, scene_stem
 from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
 from .spec import read_spec
-from .story import story_jobs
+from .story import story_clips
 from .story_file import default_story, default_story_text, read_story
 from .video_to_gif import gif
 
@@ -248,16 +248,16 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
         raise NetreelError("--max-size applies to GIFs only (use --format gif or --gifs)")
     if subtitles and out.format not in VIDEO_FORMATS:
         raise NetreelError(f"--subtitles goes with a video (mp4 or webm), not {out.format}")
-    jobs_list = story_jobs(
+    clips = story_clips(
         story, theme=out.theme, width=out.width, height=out.height, fps=out.fps, seed=seed,
         video=out.format if out.format in VIDEO_FORMATS else None,
         gifs=gif_out.gif_request() if gif_out else None,
         keep_frames=out.format == "gif", captions=out.captions,
     )
-    plans = [Plan(job) for job in jobs_list]
+    plans = [Plan(job, entry=section.entry if section else None) for job, section in clips]
     if gif_out:
-        scene_plans = [plan for plan in plans if plan.job.gif is not None]
-        for number, (plan, section) in enumerate(zip(scene_plans, story.sections), 1):
+        sections = [(plan, section) for plan, (_, section) in zip(plans, clips) if section is not None]
+        for number, (plan, section) in enumerate(sections, 1):
             plan.targets["gif"] = out.path.with_name(f"{out.path.stem}-{number}-{section.name}.gif")
     check_writable(out.path)
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import click
 
-__all__ = ["NetreelError", "RunFailed", "one_line", "os_error_text", "flags_as_keys", "keys_not_flags"]
+__all__ = [
+    "NetreelError", "RunFailed", "one_line", "os_error_text", "flags_as_keys", "keys_not_flags", "named", "FileEntry",
+]
+
+#: A scene name short and plain enough to show beside an entry's number.
+_SHOWN_NAME = re.compile(r"[\w./:-]{1,60}")
 
 
 class NetreelError(click.ClickException):
@@ -52,3 +58,30 @@ def keys_not_flags(keys: Iterable[str]) -> Iterator[None]:
         yield
     except NetreelError as error:
         raise type(error)(flags_as_keys(error.message, keys)) from None
+
+
+def named(ref: object, message: str) -> str:
+    """``" (uat)"``: the scene an entry of a spec or story names, to follow its number in ``message``.
+
+    "" when ``message`` names it already, or for odd text.
+    """
+    shown = isinstance(ref, str) and _SHOWN_NAME.fullmatch(ref) and ref not in message
+    return f" ({ref})" if shown else ""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """An entry of a spec or story file, as its errors name it: where it is, its scene, its keys.
+
+    Values are checked before anything renders, and those errors name the entry
+    already; this names it in the errors a render raises later (a training that
+    diverges, a GIF over its budget), with its keys for the flags they mention.
+    """
+
+    where: str  # "spec 'a.toml', scene 2"
+    scene: str  # the scene the entry names, "uat"
+    keys: tuple[str, ...]
+
+    def explain(self, message: str) -> str:
+        """``message`` (about this entry's render) as ``"spec 'a.toml', scene 2 (uat): lr ..."``."""
+        return f"{self.where}{named(self.scene, message)}: {flags_as_keys(message, self.keys)}"

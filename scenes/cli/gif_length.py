@@ -38,13 +38,18 @@ def check_gif_lengths(jobs: Sequence[Job]) -> None:
     Raises
     ------
     NetreelError
-        One line: the GIF, its frames and size, and the most frames that fit.
+        One line: the GIF, its frames and size, and the most frames that fit; a single
+        job's GIF says which job (``error.job``, its index in ``jobs``).
     """
     kept = [job for job in jobs if keeps_frames(job) and not still_only(job)]
     counts = {id(job): frame_count(job) for job in kept}
-    for job in kept:
-        if job.gif is not None:
-            _refuse_over_limit(counts[id(job)], job, f"the GIF of {_name(job)}")
+    for index, job in enumerate(jobs):
+        if job.gif is not None and id(job) in counts:
+            try:
+                _refuse_over_limit(counts[id(job)], job, f"the GIF of {_name(job)}")
+            except NetreelError as error:
+                error.job = index  # its caller names the spec entry
+                raise
     joined = [job for job in kept if job.keep_frames]
     if joined:
         what = f"the GIF of the {len(joined)} clips joined" if len(joined) > 1 else f"the GIF of {_name(joined[0])}"

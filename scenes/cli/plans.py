@@ -18,7 +18,7 @@ from ..output.workers import Processes
 from ..output.writers import format_size, publish_all
 from . import signals
 from .console import say
-from .errors import NetreelError, RunFailed, one_line, os_error_text
+from .errors import FileEntry, NetreelError, RunFailed, one_line, os_error_text
 from .gif_length import check_gif_lengths
 from .settings import VIDEO_FORMATS, Output, check_writable
 
@@ -27,10 +27,11 @@ __all__ = ["Plan", "plan_for", "render_plans", "publish_files", "explain"]
 
 @dataclass
 class Plan:
-    """A job and where each of its files goes."""
+    """A job, where each of its files goes, and the spec or story entry it renders (if any)."""
 
     job: Job
     targets: dict[str, Path] = field(default_factory=dict)  # JobResult attribute -> file
+    entry: FileEntry | None = None
 
 
 def plan_for(scene: type[Scene], options: SceneOptions | None, out: Output, *, subtitles: bool = False) -> Plan:
@@ -84,12 +85,21 @@ def render_plans(
             }.values()
             if finish is not None:
                 made += finish(results, Path(workdir))
+        except NetreelError as error:
+            raise type(error)(_in_entry(plans, error, error.message)) from None
         except ValueError as error:
             message = explain(error)
             if message is None:
                 raise
-            raise NetreelError(message) from None
+            raise NetreelError(_in_entry(plans, error, message)) from None
         publish_files(made, quiet=quiet)
+
+
+def _in_entry(plans: Sequence[Plan], error: Exception, message: str) -> str:
+    """``message`` naming the spec or story entry whose job raised ``error`` (``error.job``), if one did."""
+    index = getattr(error, "job", None)
+    entry = plans[index].entry if index is not None else None
+    return entry.explain(message) if entry is not None else message
 
 
 def _note(kind: str, result: JobResult) -> str:

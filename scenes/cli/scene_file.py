@@ -8,7 +8,6 @@ story with ``--allow-code`` (:func:`scene_for`).
 from __future__ import annotations
 
 import difflib
-import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,7 @@ from .options import build_options
 
 __all__ = [
     "is_file_ref", "load_scene_file", "resolve_file_ref", "scene_for", "scene_stem", "options_for", "did_you_mean",
-    "named",
 ]
-
-#: A scene name short and plain enough to show beside an entry's number.
-_SHOWN_NAME = re.compile(r"[\w./:-]{1,60}")
 
 
 def scene_for(ref: str, *, base: Path | None, allow_code: bool, source: str) -> type[Scene]:
@@ -63,15 +58,6 @@ def options_for(scene: type[Scene], values: dict[str, Any], seed: int | None) ->
         raise NetreelError(f"{scene.__name__} is a plain Manim scene: it takes no parameters "
                            f"(got {sorted(values)[0]!r})")
     return None
-
-
-def named(ref: object, message: str) -> str:
-    """``" (uat)"``: the scene an entry of a spec or story names, to follow its number in ``message``.
-
-    "" when ``message`` names it already, or for odd text.
-    """
-    shown = isinstance(ref, str) and _SHOWN_NAME.fullmatch(ref) and ref not in message
-    return f" ({ref})" if shown else ""
 
 
 def did_you_mean(word: str, allowed) -> str:

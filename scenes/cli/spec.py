@@ -13,10 +13,10 @@ from typing import Any
 from manim import Scene
 
 from ..base import NetreelScene, number_text
-from .errors import NetreelError, keys_not_flags
+from .errors import FileEntry, NetreelError, keys_not_flags, named
 from .options import scene_fields
 from .plans import Plan, plan_for
-from .scene_file import did_you_mean, named, options_for, scene_for, scene_stem
+from .scene_file import did_you_mean, options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
 
@@ -56,7 +56,7 @@ def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
     for number, entry in enumerate(entries, 1):
         where = f"spec {str(path)!r}, scene {number}"
         try:
-            plan = _spec_plan({**defaults, **entry}, Path(path).parent, allow_code)
+            plan = _spec_plan({**defaults, **entry}, Path(path).parent, allow_code, where)
         except NetreelError as error:
             raise NetreelError(f"{where}{named(entry.get('scene'), error.message)}: {error.message}") from None
         for target in plan.targets.values():
@@ -67,14 +67,16 @@ def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
     return plans
 
 
-def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool) -> Plan:
+def _spec_plan(entry: dict[str, Any], base: Path, allow_code: bool, where: str) -> Plan:
     name = entry.pop("scene", None)
     if not isinstance(name, str):
         raise NetreelError("needs a scene name (scene = \"uat\")")
     scene = scene_for(name, base=base, allow_code=allow_code, source="a spec")
     _check_keys(scene, entry)
     with keys_not_flags(_allowed_keys(scene)):
-        return _entry_plan(scene, entry, base)
+        plan = _entry_plan(scene, entry, base)
+    plan.entry = FileEntry(where, name, _allowed_keys(scene))
+    return plan
 
 
 def _entry_plan(scene: type[Scene], entry: dict[str, Any], base: Path) -> Plan:

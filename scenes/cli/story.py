@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from ..output.jobs import GifRequest, Job, scene_path
 from ..story.title_card import TitleCard, TitleCardOptions
-from .story_file import Story, default_story
+from .story_file import Story, StorySection, default_story
 
-__all__ = ["story_jobs"]
+__all__ = ["story_clips", "story_jobs"]
 
 
-def story_jobs(
+def story_jobs(story: Story | None = None, **settings) -> list[Job]:
+    """The story's clips in order (the default explainer's if ``story`` is None): see :func:`story_clips`."""
+    return [job for job, _ in story_clips(story, **settings)]
+
+
+def story_clips(
     story: Story | None = None,
     *,
     theme: str,
@@ -27,8 +32,8 @@ def story_jobs(
     gifs: GifRequest | None = None,
     keep_frames: bool = False,
     captions: bool = True,
-) -> list[Job]:
-    """The story's clips in order (the default explainer's if ``story`` is None).
+) -> list[tuple[Job, StorySection | None]]:
+    """The story's clips in order, each with its section (None for a title card).
 
     ``gifs`` asks for a GIF of each section's scene; ``keep_frames`` returns
     every clip's frames (for a GIF of the whole story).
@@ -39,12 +44,12 @@ def story_jobs(
         video=video, keep_frames=keep_frames, captions=captions,
     )
 
-    def card(options: TitleCardOptions) -> Job:
-        return Job(scene_path(TitleCard), options, **settings)
+    def card(options: TitleCardOptions) -> tuple[Job, None]:
+        return Job(scene_path(TitleCard), options, **settings), None
 
-    jobs = [card(TitleCardOptions(story.title, story.subtitle))] if story.title else []
+    clips = [card(TitleCardOptions(story.title, story.subtitle))] if story.title else []
     for number, section in enumerate(story.sections, 1):
         if section.title:
-            jobs.append(card(TitleCardOptions(section.title, section.subtitle, number, len(story.sections))))
-        jobs.append(Job(scene_path(section.scene), section.options, gif=gifs, **settings))
-    return jobs
+            clips.append(card(TitleCardOptions(section.title, section.subtitle, number, len(story.sections))))
+        clips.append((Job(scene_path(section.scene), section.options, gif=gifs, **settings), section))
+    return clips

@@ -30,9 +30,9 @@ from manim import Scene
 
 from ..base import NetreelScene, SceneOptions
 from ..story.title_card import TitleCardOptions
-from .errors import NetreelError, keys_not_flags, one_line
+from .errors import FileEntry, NetreelError, keys_not_flags, named, one_line
 from .options import build_options, scene_fields
-from .scene_file import did_you_mean, named, scene_for, scene_stem
+from .scene_file import did_you_mean, scene_for, scene_stem
 from .toml_file import read_toml
 
 __all__ = ["Story", "StorySection", "read_story", "parse_story", "default_story", "default_story_text"]
@@ -49,6 +49,7 @@ class StorySection:
     options: SceneOptions | None
     title: str = ""
     subtitle: str = ""
+    entry: FileEntry | None = None  # where the story file has it, for the errors of its render
 
     @property
     def name(self) -> str:
@@ -104,14 +105,14 @@ def parse_story(
     sections = []
     for number, entry in enumerate(entries, 1):
         try:
-            sections.append(_section(entry, base, allow_code, seed))
+            sections.append(_section(entry, base, allow_code, seed, f"{where}, section {number}"))
         except NetreelError as error:
             label = named(entry.get("scene"), error.message)
             raise NetreelError(f"{where}, section {number}{label}: {error.message}") from None
     return Story(title, subtitle, tuple(sections))
 
 
-def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: int | None) -> StorySection:
+def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: int | None, where: str) -> StorySection:
     _check_keys(entry, _SECTION_KEYS, "key", hint="; scene parameters go under [section.params]")
     ref = entry.get("scene")
     if not isinstance(ref, str) or not ref.strip():
@@ -124,7 +125,7 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
     if not issubclass(scene, NetreelScene):
         if params:
             raise NetreelError(f"{ref} is a plain Manim scene: it takes no params")
-        return StorySection(scene, None, title, subtitle)
+        return StorySection(scene, None, title, subtitle, FileEntry(where, ref, ()))
     allowed = [item.name for item in scene_fields(scene)]
     has_seed = "seed" in {f.name for f in fields(scene.Options)}
     values = {key.replace("-", "_"): value for key, value in params.items()}
@@ -132,9 +133,10 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
     section_seed = values.pop("seed", seed)
     if section_seed is not None and (isinstance(section_seed, bool) or not isinstance(section_seed, int)):
         raise NetreelError(f"seed must be a whole number; got {section_seed!r}")
-    with keys_not_flags((*allowed, "seed")):
+    keys = (*allowed, "seed")
+    with keys_not_flags(keys):
         options = build_options(scene, values, section_seed)
-    return StorySection(scene, options, title, subtitle)
+    return StorySection(scene, options, title, subtitle, FileEntry(where, ref, keys))
 
 
 def _card(table: dict[str, Any]) -> tuple[str, str]:

@@ -13,8 +13,8 @@ made from them as one render would make them (:func:`~.jobs.join_pieces`).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,17 +144,29 @@ def _run_pieces(jobs: Sequence[Job], workdir: str | Path, workers: Workers, piec
     results: list[JobResult | None] = [None] * len(jobs)
     for future in workers.as_completed(futures):
         piece = futures[future]
-        done[piece] = workers.result(future)
-        remaining[piece.job] -= 1
-        if remaining[piece.job] == 0:
-            index = piece.job
+        index = piece.job
+        with _blamed_on(index):
+            done[piece] = workers.result(future)
+            remaining[index] -= 1
+            if remaining[index]:
+                continue
             ordered = sorted((p for p in pieces if p.job == index), key=lambda p: p.chunk.first)
             folder = tempfile.mkdtemp(prefix="job-", dir=workdir)
             results[index] = join_pieces(jobs[index], [done.pop(p) for p in ordered], folder)
-            if queue is not None:
-                queue.put((index, None))  # after the frames its pieces reported
-            elif progress is not None:
-                progress.finished(index)
-            if on_done:
-                on_done(index)
+        if queue is not None:
+            queue.put((index, None))  # after the frames its pieces reported
+        elif progress is not None:
+            progress.finished(index)
+        if on_done:
+            on_done(index)
     return results
+
+
+@contextmanager
+def _blamed_on(job: int) -> Iterator[None]:
+    """Inside, a ValueError says which job it belongs to (``error.job``), for the caller to name its source."""
+    try:
+        yield
+    except ValueError as error:
+        error.job = job
+        raise
