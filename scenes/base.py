@@ -10,14 +10,17 @@ frame is drawn.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 import typing
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
-from manim import Scene
+from manim import Scene, config
 
 import netcore
 
@@ -261,3 +264,40 @@ class NetreelScene(Scene):
 
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
+
+    def remembered(self, compute: Callable[[], T], *data: np.ndarray) -> T:
+        """``compute()``, worked out once per process for this scene class, its options, the frame
+        rate and ``data`` (what it reads from files, compared by content).
+
+        For what a scene computes from nothing else (its training): a process may
+        construct the same scene several times, a GIF's survey and then its render,
+        a worker the pieces of a chunked render. The result is shared, its arrays
+        made read-only.
+        """
+        contents = tuple(hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest() for array in data)
+        key = (type(self).__module__, type(self).__qualname__, repr(self.options), float(config.frame_rate), contents)
+        if key not in _REMEMBERED:
+            _REMEMBERED[key] = _read_only(compute())
+            if len(_REMEMBERED) > _REMEMBERED_ENTRIES:
+                _REMEMBERED.popitem(last=False)
+        _REMEMBERED.move_to_end(key)
+        return _REMEMBERED[key]
+
+
+T = TypeVar("T")
+#: What :meth:`NetreelScene.remembered` keeps, the most recently used last (a few traces).
+_REMEMBERED: OrderedDict[tuple, Any] = OrderedDict()
+_REMEMBERED_ENTRIES = 4
+
+
+def _read_only(value: T) -> T:
+    """``value`` with every numpy array in it (in lists, tuples and dataclass fields) made read-only."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _read_only(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            _read_only(getattr(value, item.name))
+    return value

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from manim import config
 
 import netcore as nc
 from scenes.base import (
     MAX_TEXT,
+    NetreelScene,
     SceneOptions,
     check_trace_file,
     flag_name,
@@ -140,3 +142,28 @@ def test_check_trace_file_names_the_shape_a_scene_needs(tmp_path):
     (tmp_path / "text.npz").write_text("not a zip")
     with pytest.raises(ValueError, match=r"^--data-file: .*is not a netreel trace"):
         check_trace_file(str(tmp_path / "text.npz"), "--data-file")
+
+
+class Remembering(NetreelScene):
+    Options = DemoOptions
+    name = "remembering"
+
+
+def test_a_scene_works_out_what_it_remembers_once_per_options_frame_rate_and_data(monkeypatch):
+    calls = []
+
+    def train():
+        calls.append(1)
+        return nc.fit_function("sin(3*x)", neurons=3, steps=20, frames=2)
+
+    data = np.arange(6.0)
+    first = Remembering(DemoOptions()).remembered(train, data)
+    again = Remembering(DemoOptions()).remembered(train, data.copy())  # another scene, the same inputs
+    assert again is first and len(calls) == 1
+    with pytest.raises(ValueError, match="read-only"):
+        first.weights[0][0] = 1.0  # shared: nobody may change it
+    Remembering(DemoOptions(neurons=4)).remembered(train, data)
+    Remembering(DemoOptions()).remembered(train, data + 1)  # a data file edited since
+    monkeypatch.setattr(config, "frame_rate", config.frame_rate * 2)
+    Remembering(DemoOptions()).remembered(train, data)
+    assert len(calls) == 4

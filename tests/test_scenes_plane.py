@@ -613,3 +613,15 @@ def test_a_users_csv_is_classified_with_the_default_network(tmp_path):
     assert np.array_equal(scene.trace.x_train, x) and np.array_equal(scene.trace.y_train, y)
     assert scene.trace.layer_sizes == netcore.DEFAULT_LAYERS_2D
     assert "12 points from points.csv" == scene.data_label.original_text
+
+
+def test_a_gif_of_the_boundary_scene_trains_once_for_its_survey_and_its_render(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETREEL_CACHE_DIR", str(tmp_path / "cache"))  # no survey kept from another run
+    fits = []
+    fit = netcore.fit_points
+    monkeypatch.setattr(netcore, "fit_points", lambda *args, **kwargs: fits.append(1) or fit(*args, **kwargs))
+    out = tmp_path / "b.gif"
+    result = _netreel("render", "boundary", "-f", "gif", "--size", "96x54", "--fps", "2", "--steps", "40",
+                      "--duration", "1", "--points", "40", "--seed", "7", "-o", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0 and len(fits) == 1

@@ -186,10 +186,10 @@ class DecisionBoundary(NetreelScene):
         if o.trace:
             return o.saved_trace()
         x, y = o.dataset()
-        return netcore.fit_points(
+        return self.remembered(lambda: netcore.fit_points(
             x, y, layers=o.network_layers(), activation=o.activation, steps=o.steps, lr=o.lr,
             optimizer=o.optimizer, seed=o.seed, frames=trace_frames(o.duration, config.frame_rate),
-        )
+        ), x, y)
 
     def _fields(self, index: int) -> netcore.PlaneValues:
         """The output and first-layer activations over the plane at trace frame ``index``."""

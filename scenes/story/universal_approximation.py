@@ -138,11 +138,11 @@ class UniversalApproximation(NetreelScene):
             if not np.all(np.isfinite(trace.target)):
                 raise ValueError(f"--trace: {o.trace!r} holds no target function to draw")
             return trace
-        return netcore.fit_function(
+        return self.remembered(lambda: netcore.fit_function(
             o.target, neurons=o.neurons, activation=o.activation, steps=o.steps, lr=o.lr,
             optimizer=o.optimizer, seed=o.seed, frames=trace_frames(o.duration, config.frame_rate),
             interval=tuple(o.interval),
-        )
+        ))
 
     def _params(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
         return [(W[index], b[index]) for W, b in zip(self.trace.weights, self.trace.biases)]
