@@ -8,7 +8,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from scenes.cli import main
+from scenes.output.frames import FrameStore, GifTooLong
 from scenes.output.video_reader import VideoError, read_video
 
 
@@ -63,3 +66,26 @@ def test_files_that_are_not_videos(tmp_path):
             container.mux(packet)
     with pytest.raises(VideoError, match="has no video stream"):
         read_video(tmp_path / "sound.wav")
+
+
+def test_a_lower_rate_keeps_the_frame_nearest_each_of_its_times(tmp_path):
+    path = write_video(tmp_path / "clip.mp4", [i / 10 for i in range(6)])
+    frames = read_video(path, fps=5)
+    levels = [int(round(picture.mean())) for picture, _ in frames.pictures()]
+    assert frames.fps == 5.0 and levels == pytest.approx([0, 80, 160], abs=4)
+    assert frames.duration == pytest.approx(0.6)
+    assert read_video(path, fps=30).fps == 10.0  # never above the video's own rate
+
+
+def test_a_video_too_long_for_a_gif_is_refused_before_a_frame_is_decoded(tmp_path, monkeypatch):
+    path = write_video(tmp_path / "clip.mp4", [i / 10 for i in range(6)])
+    monkeypatch.setattr(FrameStore.__init__, "__defaults__", (64 * 48 * 5,))  # room for 5 frames of 64x48
+    decoded = []
+    monkeypatch.setattr(av.VideoFrame, "to_ndarray", lambda *args, **kwargs: decoded.append(1))
+    with pytest.raises(GifTooLong, match=r"5 frames of 64x48, 0\.5 s at 10 fps; this clip is longer \(6 frames\)"):
+        read_video(path)
+    assert decoded == []
+    result = CliRunner().invoke(main, ["gif", str(path), "-o", str(tmp_path / "clip.gif")])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: ") and "longer" in lines[0]
+    assert not (tmp_path / "clip.gif").exists()

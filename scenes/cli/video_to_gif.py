@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..output.frames import MAX_GIF_FPS, GifTooLarge
+from ..output.frames import MAX_GIF_FPS, GifTooLarge, GifTooLong
 from ..output.gif import GifSettings
 from ..output.jobs import GifRequest, write_requested_gif
 from ..output.video_reader import VideoError, read_video
@@ -44,10 +44,12 @@ def gif(source: Path, output: Path | None, max_size: str | None, fps: float | No
         raise NetreelError(f"--max-size: {error}") from None
     check_writable(target)
     try:
-        frames = read_video(source, size=frame_size)
+        frames = read_video(source, size=frame_size, fps=min(fps or MAX_GIF_FPS, MAX_GIF_FPS))
     except VideoError as error:
         raise NetreelError(str(error)) from None
-    settings = GifSettings(min(fps or frames.fps, frames.fps, MAX_GIF_FPS), 1.0, DEFAULT_GIF_COLORS)
+    except GifTooLong as error:
+        raise NetreelError(f"{str(source)!r}: {error}") from None
+    settings = GifSettings(frames.fps, 1.0, DEFAULT_GIF_COLORS)
     with tempfile.TemporaryDirectory(prefix="netreel-") as workdir:
         made = Path(workdir) / "clip.gif"
         try:

@@ -84,7 +84,7 @@ class FrameStore:
         rgb = np.array(frame[..., :3], dtype=np.uint8)  # a copy: callers reuse buffers
         if self._last is not None and rgb.shape != self._last.shape:
             raise ValueError(f"frame shape {rgb.shape} differs from {self._last.shape}")
-        self._check_room(len(self) + repeat, rgb.shape[:2])
+        self.check_room(len(self) + repeat, rgb.shape[:2])
         box = (0, 0, *rgb.shape[:2]) if self._last is None else _changed_box(self._last, rgb)
         if box is None:
             self._entries[-1].count += repeat
@@ -94,7 +94,8 @@ class FrameStore:
         self._entries.append(_Entry(box, zlib.compress(patch.tobytes(), 1), repeat))
         self._last = rgb
 
-    def _check_room(self, frames: int, shape: tuple[int, int]) -> None:
+    def check_room(self, frames: int, shape: tuple[int, int]) -> None:
+        """Refuse (:class:`GifTooLong`) ``frames`` frames of ``shape`` ``(height, width)``: more than it holds."""
         height, width = shape
         if frames * height * width <= self.max_pixels:
             return
@@ -102,7 +103,7 @@ class FrameStore:
         raise GifTooLong(
             f"a GIF may hold at most {self.max_pixels / 1e6:,.6g} megapixels of frames (frames x width x "
             f"height): {most:,} frames of {width}x{height}, {most / self.fps:,.1f} s at {_fps_text(self.fps)} fps; "
-            f"this clip is longer: lower --fps or --size, or write a video"
+            f"this clip is longer ({frames:,} frames): lower --fps or --size"
         )
 
     def extend(self, other: FrameStore) -> None:

@@ -6,6 +6,7 @@ writer and its size budget: ``netreel gif clip.mp4 --max-size 1MB``.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import av
@@ -23,17 +24,22 @@ class VideoError(ValueError):
     """A file that is not a readable video; the message says why."""
 
 
-def read_video(path: str | Path, *, size: tuple[int, int] | None = None) -> FrameStore:
-    """Decode the first video stream of ``path`` at its own frame rate.
+def read_video(path: str | Path, *, size: tuple[int, int] | None = None, fps: float | None = None) -> FrameStore:
+    """Decode the first video stream of ``path`` at its own frame rate, or at ``fps`` if that is lower.
 
     Each frame is held until the next one's timestamp, so a variable-rate video
-    (a screen recording) keeps its timing. ``size`` is ``(width, height)`` to scale
-    every frame to (area-averaged when it shrinks).
+    (a screen recording) keeps its timing; where several frames fall on one frame of
+    the result (a denser stretch, a lower ``fps``), the one nearest its time is kept.
+    ``size`` is ``(width, height)`` to scale every frame to (area-averaged when it
+    shrinks). A video that says its length is refused before a frame is decoded when
+    its frames would not fit a GIF (:meth:`FrameStore.check_room`).
 
     Raises
     ------
     VideoError
         For a file PyAV cannot open, one without a video stream or without frames.
+    GifTooLong
+        For more frames than a GIF may hold.
     """
     try:
         container = av.open(str(path))
@@ -43,26 +49,41 @@ def read_video(path: str | Path, *, size: tuple[int, int] | None = None) -> Fram
         if not container.streams.video:
             raise VideoError(f"{str(path)!r} has no video stream")
         stream = container.streams.video[0]
-        store = FrameStore(_frame_rate(stream, path))
-        width, height = size or (None, None)
+        rate = _frame_rate(stream, path)
+        store = FrameStore(min(rate, fps) if fps else rate)
+        width, height = size or (stream.codec_context.width, stream.codec_context.height)
+        seconds = _length(container, stream)
+        if seconds and width and height:
+            store.check_room(math.ceil(seconds * store.fps), (height, width))
+        scaled = size or (None, None)
         held: np.ndarray | None = None
-        held_at = start = 0
+        held_at, held_off, start = 0, 0.0, 0.0
         try:
             for number, frame in enumerate(container.decode(stream)):
-                if held is None:
+                if number == 0:
                     start = frame.time or 0.0
-                at = number if frame.time is None else round((frame.time - start) * store.fps)
+                exact = number * store.fps / rate if frame.time is None else (frame.time - start) * store.fps
+                at = round(exact)
                 if held is not None and at > held_at:
                     store.add(held, at - held_at)
-                rgb = frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
-                # Two frames in one slot (a denser stretch): the later one wins.
-                held, held_at = rgb, max(at, held_at)
+                    held = None
+                slot = at if held is None else held_at  # a frame stamped earlier joins the held one's
+                if held is None or abs(exact - slot) < held_off:
+                    rgb = frame.to_ndarray(width=scaled[0], height=scaled[1], format="rgb24", interpolation="AREA")
+                    held, held_at, held_off = rgb, slot, abs(exact - slot)
         except av.error.FFmpegError as error:
             raise VideoError(f"{str(path)!r} could not be decoded ({_reason(error)})") from None
         if held is None:
             raise VideoError(f"{str(path)!r} holds no video frames")
         store.add(held)
     return store
+
+
+def _length(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float | None:
+    """Seconds the stream (else the container) says it lasts, or None if neither says."""
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return container.duration / av.time_base if container.duration else None
 
 
 def _frame_rate(stream: av.video.stream.VideoStream, path: str | Path) -> float:
