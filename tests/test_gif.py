@@ -285,3 +285,18 @@ def test_a_scene_gif_shows_its_frames_for_as_long_as_the_clip(opening_gifs, name
               for k, index in enumerate(shown_at(delays, len(source) - start, 4))]
     assert np.mean([error.mean() for error in errors]) < 3
     assert max(np.percentile(error, 99) for error in errors) < 40
+
+
+def test_a_gif_of_one_picture_and_one_of_a_picture_held_past_the_longest_delay(tmp_path):
+    still = FrameStore(fps=2)
+    still.add(np.full((24, 32, 3), 200, np.uint8), 3)  # one picture: Pillow saves a single frame
+    write_gif(still, tmp_path / "still.gif", GifSettings(2, 1.0, 16))
+    with Image.open(tmp_path / "still.gif") as image:
+        assert image.n_frames == 1 and image.info["duration"] == 1500
+    held = FrameStore(fps=1)
+    held.add(np.zeros((24, 32, 3), np.uint8), 700)  # 700 s: over a GIF delay's 655.35
+    held.add(np.full((24, 32, 3), 255, np.uint8))
+    write_gif(held, tmp_path / "held.gif", GifSettings(1, 1.0, 16))
+    with Image.open(tmp_path / "held.gif") as image:
+        delays = [frame.info["duration"] for frame in ImageSequence.Iterator(image)]
+    assert delays == [10 * gif.LONGEST_DELAY, 1000]  # the longest wait a GIF frame has

@@ -1,9 +1,9 @@
 """GIFs through the libraries made for them: imageio (Pillow) writes, gifsicle optimises.
 
 The frames come from a :class:`~scenes.output.frames.FrameStore`. They are
-resampled to the GIF's rate with delays that add up to the clip's true length,
-mapped to one palette shared by every frame (sampled across the clip) without
-dithering, a pixel redrawn only when its colour really changes (:data:`SLACK`),
+resampled to the GIF's rate with delays that add up to the clip's true length (a picture
+held over :data:`LONGEST_DELAY`, 655 s, waits that long), mapped to one palette shared
+by every frame (sampled across the clip) without dithering, a pixel redrawn only when its colour really changes (:data:`SLACK`),
 identical frames merged into one longer delay, written by imageio's Pillow plugin,
 then ``gifsicle -O3`` makes unchanged pixels transparent and recompresses;
 ``--lossy`` is one of :func:`fit_gif`'s steps toward a size budget. GIFs loop
@@ -34,6 +34,7 @@ from .writers import atomic_path, format_size
 __all__ = [
     "GifSettings", "GifsicleMissing", "require_gifsicle", "poster_start",
     "encode_gif", "write_gif", "fit_gif", "fit_note", "LOSSY_STEPS", "SLACK", "EDGE_SLACK", "EDGE_CONTRAST",
+    "LONGEST_DELAY",
 ]
 
 #: How far into a clip the opening fade-in is looked for.
@@ -197,15 +198,22 @@ def encode_gif(store: FrameStore, settings: GifSettings) -> bytes:
         delays.append(delay)
     written = io.BytesIO()
     # One frame at a time (a list would be stacked into one more copy of the clip);
-    # Pillow saves them all when the file closes, with the options of the last write.
+    # Pillow saves them all when the file closes, with the options of the last write
+    # (one frame's duration as a number, not a list). A picture held past the longest
+    # delay waits that long: Pillow would merge it shown again into one frame.
+    durations = [10 * min(delay, LONGEST_DELAY) for delay in delays]
     with iio.imopen(written, "w", plugin="pillow", extension=".gif") as gif:
         for image in images[:-1]:
             gif.write(image, mode="P", is_batch=False)
         gif.write(
             images[-1], mode="P", is_batch=False, palette=table.tobytes(), loop=0,
-            duration=[10 * delay for delay in delays], disposal=1, optimize=False,
+            duration=durations if len(durations) > 1 else durations[0], disposal=1, optimize=False,
         )
     return _gifsicle(gifsicle, written.getvalue(), settings.lossy)
+
+
+#: The longest delay a GIF frame can have: 16 bits of hundredths of a second (655.35 s).
+LONGEST_DELAY = 2**16 - 1
 
 
 def _gifsicle(program: str, data: bytes, lossy: int) -> bytes:
