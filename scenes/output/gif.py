@@ -3,12 +3,12 @@
 The frames come from a :class:`~scenes.output.frames.FrameStore`. They are
 resampled to the GIF's rate with delays that add up to the clip's true length (a picture
 held over :data:`LONGEST_DELAY`, 655 s, waits that long), mapped to one palette shared
-by every frame (sampled across the clip) without dithering, a pixel redrawn only when its colour really changes (:data:`SLACK`),
-identical frames merged into one longer delay, written by imageio's Pillow plugin,
-then ``gifsicle -O3`` makes unchanged pixels transparent and recompresses;
-``--lossy`` is one of :func:`fit_gif`'s steps toward a size budget. GIFs loop
-forever and never open on a blank frame: the opening fade-in from the background
-is left out (:func:`poster_start`).
+by every frame (sampled across the clip) without dithering, a pixel redrawn only when
+its colour really changes (:data:`SLACK`), identical frames merged into one longer
+delay, written by imageio's Pillow plugin, then ``gifsicle -O3`` makes unchanged
+pixels transparent and recompresses; ``--lossy`` is one of :func:`fit_gif`'s steps
+toward a size budget. GIFs loop forever and never open on a blank frame: the
+opening fade-in from the background is left out (:func:`poster_start`).
 
 ``gifsicle`` is a system package (the Makefile installs it); :func:`require_gifsicle`
 says how to get it when it is missing.
