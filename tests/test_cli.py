@@ -583,3 +583,12 @@ def test_a_gif_too_long_in_a_spec_names_its_entry_and_keys(tiny, workdir, monkey
     result = run("render", "--spec", "two.toml")
     assert_error(result, "spec 'two.toml', scene 2: the GIF of tiny would be", "lower fps or size")
     assert not (workdir / "t.gif").exists()
+
+
+def test_a_story_that_opens_on_a_section_without_a_card_opens_on_its_scenes_chapter(tiny_story, workdir):
+    write(workdir / "plain.toml", '[[section]]\nscene = "neuron"\n\n[[section]]\nscene = "uat"\ntitle = "Learned"\n')
+    result = run("explainer", "--story", "plain.toml", "--size", "96x54", "--fps", "2", "-o", "out.mp4")
+    assert result.exit_code == 0, result.output
+    chapters = Path("out.chapters.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.split(" ", 1)[1] for line in chapters] == ["neuron", "Learned"]
+    assert chapters[0].startswith("0:00")

@@ -271,8 +271,11 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
             alt = write_text(alt_text(story.title or stem, cues) + "\n", workdir / f"{stem}.alt.txt")
             return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request())),
                     (alt, out.path.with_suffix(".alt.txt"), "alt text")]
-        # one chapter per title card: the opening and each section's card
+        # one chapter per title card: the opening and each section's card; a story that opens
+        # on a section without one opens on a chapter named after its scene
         titles = [plan.job.options.title if plan.job.scene.endswith(":TitleCard") else None for plan in plans]
+        if titles[0] is None:
+            titles[0] = story.sections[0].name
         movies = [result.movie for result in results]
         chapters = concat_videos(movies, joined, chapters=titles)
         listed = workdir / f"{stem}.chapters.txt"
