@@ -118,6 +118,17 @@ def test_a_plain_manim_scene_renders_on_the_theme_background(own):
     assert_error(run("render", "scenes_here/plain.py:Plain", "--no-captions"), "No such option")
 
 
+def test_a_scene_of_nothing_is_one_error_for_a_video_or_a_gif_and_a_still_as_a_png(own):
+    (own / "scenes_here" / "empty.py").write_text("from manim import Scene, Square\n\n\nclass Empty(Scene):\n"
+                                                 "    def construct(self):\n        self.add(Square())\n")
+    for extra in (("-o", "e.mp4"), ("-o", "e.gif"), ("-o", "e.webm", "--jobs", "2")):
+        assert_error(run("render", "scenes_here/empty.py:Empty", *SMALL, *extra), "Empty plays nothing",
+                     "render a still (-f png)")
+    assert not [name for name in files(own) if name.startswith("e.")]
+    ok("render", "scenes_here/empty.py:Empty", *SMALL, "-o", "e.png")
+    assert png("e.png").std() > 0  # the square
+
+
 def test_a_netreel_scene_file_gets_its_own_flags(own):
     help_text = ok("render", "scenes_here/box.py:Box", "--help").output
     assert "--side NUMBER" in help_text and "side of the square" in help_text
@@ -273,6 +284,11 @@ def test_gif_errors(own):
     ok("render", "scenes_here/plain.py:Plain", *SMALL, "-o", "clip.mp4")
     assert_error(run("gif", "clip.mp4", "--max-size", "100B"), "--max-size: even the smallest GIF")
     assert not list(own.glob("*.gif"))
+    ok("gif", "clip.mp4", "-o", "clip.gif")
+    before = (own / "clip.gif").read_bytes()
+    assert_error(run("gif", "clip.gif"), "would replace its own input 'clip.gif'")  # its default output
+    assert_error(run("gif", "clip.gif", "-o", "./././clip.gif"), "would replace its own input")
+    assert (own / "clip.gif").read_bytes() == before
 
 
 FAILING = '''from manim import FadeIn, Scene, Square, Wait

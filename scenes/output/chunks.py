@@ -124,7 +124,7 @@ def plan(surveys: Sequence[Sequence[Play]], workers: int, frame_seconds: Sequenc
     parts = [1] * len(surveys)
     chunks: list[list[Chunk]] = [[WHOLE] for _ in surveys]
     costs = [[chunk_cost(plays, WHOLE, f)] for plays, f in zip(surveys, frame_seconds)]
-    if workers <= 1:
+    if workers <= 1 or not surveys:
         return chunks
     span = _makespan(costs, workers)
     while True:

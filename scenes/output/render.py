@@ -34,7 +34,7 @@ from .encoder import StillOnceEncoder
 
 __all__ = [
     "FrameSink", "QUEUED_FRAME_BYTES", "ENCODER_THREAD_BYTES", "manim_settings", "seed_randomness",
-    "render_frames", "Rendered", "render_scene", "survey", "still_at", "PastTheEnd", "scene_to_pixel",
+    "render_frames", "Rendered", "render_scene", "survey", "still_at", "PastTheEnd", "NothingToShow", "scene_to_pixel",
 ]
 
 FrameSink = Callable[[np.ndarray, int], None]
@@ -87,6 +87,10 @@ def seed_randomness(seed: int) -> None:
     """Seed Python's and numpy's global generators, as every render of a job does first."""
     random.seed(seed)
     np.random.seed(seed)
+
+
+class NothingToShow(ValueError):
+    """A scene without a single play or wait, asked for a video or frames."""
 
 
 class _Writer(SceneFileWriter):
@@ -259,7 +263,14 @@ def render_scene(
     settings.update(chunk.settings())
     with tempconfig(settings):
         scene = _make_scene(scene_class, options, theme, lambda: _ChunkRenderer(file_writer_class=_writer(sink)))
-        scene.render()
+        try:
+            scene.render()
+        except RuntimeError:  # Manim's, for a video of nothing
+            if still or scene.renderer.num_plays:
+                raise
+        if not still and not scene.renderer.num_plays and (video or sink):
+            raise NothingToShow(f"{scene_class.__name__} plays nothing and waits for nothing, so it has no frames "
+                                "for a video or a GIF: add a self.play(...) or self.wait(), or render a still (-f png)")
         movie = scene.renderer.file_writer.movie_file_path if video and not still else None
         return Rendered(movie, np.array(scene.renderer.get_frame(), copy=True), scene_cues(scene))
 
