@@ -195,6 +195,10 @@ def target_function(
     return f
 
 
+#: The largest loss a replayed trace may hold: a loss chart spans decades of it, and 10x this overflows.
+MAX_TRACE_LOSS = 1e300
+
+
 def check_trace_file(
     path: str,
     flag: str = "--trace",
@@ -226,8 +230,11 @@ def check_trace_file(
             for n, word in zip(wanted, ("input", "hidden layer", "output")) if n is not None
         )
         raise ValueError(f"{flag}: {path!r} holds a {'-'.join(map(str, sizes))} network; this scene needs {need}")
-    if plot and (trace.grid.size < 2 or not np.all(np.isfinite(trace.target))):
+    if plot and (trace.grid.size < 2 or not np.all(np.isfinite(trace.target)) or not np.all(np.diff(trace.grid) > 0)):
         raise ValueError(f"{flag}: {path!r} holds no target function on a grid to draw (make it with netreel trace)")
+    if not np.all((trace.loss >= 0) & (trace.loss <= MAX_TRACE_LOSS)):
+        raise ValueError(f"{flag}: {path!r} holds losses a training cannot have (below 0 or above "
+                         f"{MAX_TRACE_LOSS:g}); make it with netreel trace")
 
 
 class NetreelScene(Scene):

@@ -66,6 +66,17 @@ def trace_file(layers: list[int], *, target: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def altered(trace: nc.Trace, **arrays: np.ndarray) -> bytes:
+    """The .npz bytes of ``trace`` with some of its arrays replaced (a file that loads, and lies)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{**trace.to_arrays(), **arrays})
+    return buffer.getvalue()
+
+
+FIT = nc.fit_function("abs", neurons=3, steps=20, frames=5)
+POINTS = nc.fit_points(*nc.DATASETS["xor"](40, None, 0), layers=(2, 4, 1), steps=20, frames=3)
+
+
 def special(kind: str):
     """Make ``s.toml`` a file that must never be read as it stands."""
     def make(path: Path) -> None:
@@ -170,6 +181,14 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
         ("trace", trace_file([1, 4, 2]), ["holds a 1-4-2 network"]),
         ("trace", trace_file([1, 4, 1], target=False), ["holds no target function on a grid to draw"]),
     ],
+    "a trace that loads but cannot be drawn": [
+        ("trace", altered(FIT, grid=FIT.grid[::-1]), ["holds no target function on a grid"]),
+        ("trace", altered(FIT, grid=np.zeros_like(FIT.grid)), ["holds no target function on a grid"]),
+        ("trace", altered(FIT, loss=np.full_like(FIT.loss, 1e308)), ["holds losses a training cannot have"]),
+        ("points", altered(POINTS, x_train=np.zeros((0, 2)), y_train=np.zeros((0, 1))), ["is not a classification"]),
+        ("points", altered(POINTS, y_train=np.full_like(POINTS.y_train, 0.5)), ["is not a classification"]),
+        ("points", altered(POINTS, loss=-POINTS.loss), ["holds losses a training cannot have"]),
+    ],
     "a frame rate too low (or too small to be a number)": [
         ("args", ["render", "tiny", "--fps", "0.01"], ["--fps must be between 1 and 120; got 0.01"]),
         ("args", ["render", "tiny", "-f", "webm", "--fps", "0.5"], ["--fps must be between 1 and 120"]),
@@ -212,6 +231,8 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
         ("args", ["render", "tiny", "-o", "x" * 300 + ".mp4"], ["longer than 255 bytes"]),
         ("args", ["render", "tiny", "-o", "d/" * 2100 + "x.mp4"], ["longer than 4095 bytes"]),
         ("args", ["render", "tiny", "-o", "s.toml/x.mp4"], ["a part of its folder is a file"]),
+        ("args", ["render", "tiny", "-o", "missing/../x.mp4"], ["goes up ('..') from a folder that does not exist"]),
+        ("args", ["gif", "s.toml", "-o", "missing/../x.gif"], ["goes up ('..') from a folder"]),
         ("args", ["trace", "-o", "s.toml/t.npz"], ["a part of its folder is a file"]),
         # root ignores permission bits; /proc and /sys refuse a new file all the same
         ("args", ["render", "tiny", "-o", "/proc/x.mp4"], ["cannot write to folder '/proc': it takes no new file"]),
@@ -242,12 +263,13 @@ def test_hostile_input_is_one_error_line_and_writes_nothing(known, workdir, capt
         spec.write_bytes(given)
     elif how == "file":
         given(spec)
-    elif how == "trace":
+    elif how in ("trace", "points"):
         (workdir / "t.npz").write_bytes(given)
     else:
         spec.write_text('scene = "tiny"\n')
     before = files(workdir)
-    args = {"args": given, "trace": ["render", "uat", "--trace", "t.npz"]}.get(how, ["render", "--spec", SPEC])
+    args = {"args": given, "trace": ["render", "uat", "--trace", "t.npz"],
+            "points": ["render", "boundary", "--trace", "t.npz"]}.get(how, ["render", "--spec", SPEC])
     line = refused(run(*args), *fragments)
     if how == "spec":
         assert not re.search(r"(?<![\w-])--\w", line), "a spec's value is named by its key, not a flag"

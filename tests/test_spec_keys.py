@@ -75,6 +75,13 @@ def test_two_entries_writing_one_file_through_different_paths_are_refused(known,
     assert captured == []
 
 
+def test_two_entries_whose_alt_texts_would_be_one_file_are_refused(known, workdir, captured):
+    (workdir / SPEC).write_text('[[scene]]\nscene = "tiny"\nformat = "png"\noutput = "x.png"\n'
+                                '[[scene]]\nscene = "tiny"\nformat = "gif"\noutput = "x.gif"\n')
+    refused(run("render", "--spec", SPEC), "scene 2", "another scene also writes 'x.alt.txt'")
+    assert captured == []
+
+
 def test_explainer_help_offers_only_the_formats_it_takes(known):
     explainer = run("explainer", "--help").output
     assert "[mp4|webm|gif]" in explainer and "png" not in explainer

@@ -36,7 +36,7 @@ from . import signals
 from .console import say, settle_stdout
 from .errors import NetreelError, one_line, os_error_text
 from .options import Number, TupleShape, build_options, click_option, scene_fields
-from .plans import Plan, explain, plan_for, publish_files, render_plans
+from .plans import Plan, alt_text_path, explain, plan_for, publish_files, render_plans
 from .run_flags import run_options, subtitles_option
 from .scene_file import is_file_ref, load_scene_file, options_for, scene_stem
 from .settings import VIDEO_FORMATS, check_writable, common_options, resolve_output
@@ -270,7 +270,7 @@ def explainer(quality, format, output, theme, seed, fps, size, max_size, quiet, 
                 frames.extend(result.frames)
             alt = write_text(alt_text(story.title or stem, cues) + "\n", workdir / f"{stem}.alt.txt")
             return [(joined, out.path, write_requested_gif(frames, joined, out.gif_request())),
-                    (alt, out.path.with_suffix(".alt.txt"), "alt text")]
+                    (alt, alt_text_path(out.path), "alt text")]
         # one chapter per title card: the opening and each section's card; a story that opens
         # on a section without one opens on a chapter named after its scene
         titles = [plan.job.options.title if plan.job.scene.endswith(":TitleCard") else None for plan in plans]

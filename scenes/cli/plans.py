@@ -22,7 +22,7 @@ from .errors import FileEntry, NetreelError, RunFailed, one_line, os_error_text
 from .gif_length import check_gif_lengths
 from .settings import VIDEO_FORMATS, Output, check_writable
 
-__all__ = ["Plan", "plan_for", "render_plans", "publish_files", "explain"]
+__all__ = ["Plan", "plan_for", "render_plans", "publish_files", "explain", "alt_text_path", "files_written"]
 
 
 @dataclass
@@ -78,7 +78,7 @@ def render_plans(
             ]
             # every GIF and still gets its alt text beside it, for a post's alt attribute
             made += {
-                target.with_suffix(".alt.txt"): (result.alt, target.with_suffix(".alt.txt"), "alt text")
+                alt_text_path(target): (result.alt, alt_text_path(target), "alt text")
                 for plan, result in zip(plans, results)
                 for kind, target in plan.targets.items()
                 if kind in ("gif", "png") and result.alt is not None
@@ -100,6 +100,17 @@ def _in_entry(plans: Sequence[Plan], error: Exception, message: str) -> str:
     index = getattr(error, "job", None)
     entry = plans[index].entry if index is not None else None
     return entry.explain(message) if entry is not None else message
+
+
+def alt_text_path(target: Path) -> Path:
+    """Where a GIF's or a still's alt text goes: beside it, ``NAME.alt.txt``."""
+    return target.with_suffix(".alt.txt")
+
+
+def files_written(plan: Plan) -> list[Path]:
+    """Every file ``plan`` writes: its targets, and beside each GIF and still its alt text."""
+    alt = [alt_text_path(target) for kind, target in plan.targets.items() if kind in ("gif", "png")]
+    return [*plan.targets.values(), *alt]
 
 
 def _note(kind: str, result: JobResult) -> str:
@@ -141,7 +152,8 @@ def explain(error: ValueError) -> str | None:
     if kind in ("GifTooLarge", "TargetError"):
         flag = "--max-size" if kind == "GifTooLarge" else "--target"
         return message if message.startswith("--") else f"{flag}: {message}"
-    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd", "ClusterError", "SceneCodeFailed"):
+    if kind in ("GifTooLong", "LimitError", "TraceFileError", "PastTheEnd", "NothingToShow", "ClusterError",
+                "SceneCodeFailed"):
         return message
     return None
 

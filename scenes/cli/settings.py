@@ -171,6 +171,9 @@ def check_writable(path: Path) -> None:
         if _is_mount_point(path):
             raise NetreelError(f"output {shown} is a mount point; give another file name")
         folder = path.parent
+        if ".." in folder.parts and not os.path.lexists(folder):
+            raise NetreelError(f"cannot write {shown}: its folder {str(folder)!r} goes up ('..') from a folder "
+                               "that does not exist")
         while not os.path.lexists(folder):
             folder = folder.parent
         if not folder.is_dir():

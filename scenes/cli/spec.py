@@ -15,7 +15,7 @@ from manim import Scene
 from ..base import NetreelScene, number_text
 from .errors import FileEntry, NetreelError, keys_not_flags, named
 from .options import scene_fields
-from .plans import Plan, plan_for
+from .plans import Plan, files_written, plan_for
 from .scene_file import did_you_mean, options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
@@ -59,7 +59,7 @@ def read_spec(path: Path, *, allow_code: bool = False) -> list[Plan]:
             plan = _spec_plan({**defaults, **entry}, Path(path).parent, allow_code, where)
         except NetreelError as error:
             raise NetreelError(f"{where}{named(entry.get('scene'), error.message)}: {error.message}") from None
-        for target in plan.targets.values():
+        for target in files_written(plan):
             if target.resolve() in seen:
                 raise NetreelError(f"{where}: another scene also writes {str(target)!r}; give each an output")
             seen.add(target.resolve())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def gif(source: Path, output: Path | None, max_size: str | None, fps: float | No
         raise NetreelError(f"--output {str(target)!r} must end with .gif")
     if not source.is_file():
         raise NetreelError(f"no such video file {str(source)!r}")
+    if target.exists() and os.path.samefile(source, target):
+        raise NetreelError(f"the GIF would replace its own input {str(source)!r}: name another file with -o")
     if fps is not None and not (math.isfinite(fps) and 0 < fps <= MAX_GIF_FPS):
         raise NetreelError(f"--fps must be more than 0 and at most {MAX_GIF_FPS}; got {fps:g}")
     frame_size = parse_frame_size(size) if size is not None else None

@@ -113,7 +113,9 @@ class DecisionBoundaryOptions(SceneOptions):
         """The Trace of ``--trace``, checked to be a classification of points in the plane."""
         check_trace_file(self.trace, inputs=2, outputs=1)
         trace = netcore.Trace.load(self.trace)
-        if len(trace.layer_sizes) < 3 or np.isnan(trace.accuracy).any():
+        labels = np.asarray(trace.y_train)
+        if (len(trace.layer_sizes) < 3 or np.isnan(trace.accuracy).any() or not len(trace.x_train)
+                or not np.all((labels == 0) | (labels == 1))):
             raise ValueError(f"--trace: {self.trace!r} is not a classification of points in the plane "
                              "(make one with netreel trace --data ...)")
         return trace
