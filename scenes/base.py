@@ -49,14 +49,16 @@ def option(
     high: float | None = None,
     above: float | None = None,
     choices: tuple[str, ...] | None = None,
+    file: bool = False,
 ) -> Any:
     """Declare a scene parameter: its default, a one-line help and its bounds.
 
     ``low``/``high`` bound numbers (inclusive) and every number inside a tuple;
     ``above`` is an exclusive lower bound (a learning rate: any number above 0);
-    ``choices`` lists the allowed strings.
+    ``choices`` lists the allowed strings; ``file`` marks a value that may name a file
+    (a spec or story then looks for a relative one beside itself first).
     """
-    metadata = {"help": help, "low": low, "high": high, "above": above, "choices": choices}
+    metadata = {"help": help, "low": low, "high": high, "above": above, "choices": choices, "file": file}
     return field(default=default, metadata=metadata)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_cli import captured, files, run, workdir  # noqa: F401 (fixtures)
 from test_hostile import known, refused  # noqa: F401 (fixture)
+
+from scenes.cli.story_file import read_story
 
 SPEC = "s.toml"
 COMMON = "scene, theme, format, output, quality, size, fps, max_size, seed, captions, at, subtitles"
@@ -103,3 +107,19 @@ def test_a_tiny_learning_rate_is_a_learning_rate(known, workdir, captured):
     assert captured[0].options.lr == 1e-12
     assert "above 0" in run("trace", "--help").output
     refused(run("trace", "--lr", "-1"), "--lr must be", "above 0")
+
+
+def test_a_data_file_named_in_a_spec_or_story_is_taken_beside_it(known, workdir, captured):
+    (workdir / "specs").mkdir()
+    rows = [(x1, x2, int(x1 * x2 > 0)) for x1 in (-0.8, -0.3, 0.3, 0.8) for x2 in (-0.7, 0.2, 0.9)]
+    (workdir / "specs" / "p.csv").write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    (workdir / "specs" / SPEC).write_text('scene = "boundary"\ndata = "p.csv"\nformat = "png"\n')
+    result = run("render", "--spec", "specs/" + SPEC)
+    assert result.exit_code == 0, result.output
+    assert captured[-1].options.data == str(Path("specs") / "p.csv")
+    (workdir / "specs" / "story.toml").write_text('[[section]]\nscene = "boundary"\n[section.params]\ndata = "p.csv"\n'
+                                                  'steps = 20\n')
+    (section,) = read_story(Path("specs/story.toml")).sections
+    assert section.options.data == str(Path("specs") / "p.csv")
+    (workdir / "specs" / SPEC).write_text('scene = "boundary"\ndata = "xor"\nformat = "png"\n')  # a data set stays one
+    assert run("render", "--spec", "specs/" + SPEC).exit_code == 0 and captured[-1].options.data == "xor"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import traceback
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ from .errors import NetreelError, one_line
 from .options import build_options
 
 __all__ = [
-    "is_file_ref", "load_scene_file", "resolve_file_ref", "scene_for", "scene_stem", "options_for", "did_you_mean",
+    "is_file_ref", "load_scene_file", "resolve_file_ref", "scene_for", "scene_stem", "options_for", "files_beside",
+    "did_you_mean",
 ]
 
 
@@ -54,10 +56,24 @@ def options_for(scene: type[Scene], values: dict[str, Any], seed: int | None) ->
     """:func:`build_options` for a NetreelScene; None for a plain Manim scene, which takes no parameters."""
     if issubclass(scene, NetreelScene):
         return build_options(scene, values, seed)
-    if values:
-        raise NetreelError(f"{scene.__name__} is a plain Manim scene: it takes no parameters "
-                           f"(got {sorted(values)[0]!r})")
-    return None
+
+
+def files_beside(scene: type[Scene], values: dict[str, Any], base: Path | None) -> dict[str, Any]:
+    """``values`` with each relative file a parameter names (``option(file=True)``) taken from
+    ``base`` (a spec's or story's folder) when it is there; any other stays as it is."""
+    if base is None or not issubclass(scene, NetreelScene):
+        return values
+    named = {item.name for item in fields(scene.Options) if item.metadata.get("file")}
+    return {key: _beside(value, base) if key in named else value for key, value in values.items()}
+
+
+def _beside(value: Any, base: Path) -> Any:
+    if not isinstance(value, str) or not value or "\0" in value or Path(value).is_absolute():
+        return value
+    try:
+        return str(base / value) if (base / value).is_file() else value
+    except OSError:  # a name too long for the system: checked, and refused, where it is read
+        return value
 
 
 def did_you_mean(word: str, allowed) -> str:

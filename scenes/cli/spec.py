@@ -16,7 +16,7 @@ from ..base import NetreelScene, number_text
 from .errors import FileEntry, NetreelError, keys_not_flags, named
 from .options import scene_fields
 from .plans import Plan, files_written, plan_for
-from .scene_file import did_you_mean, options_for, scene_for, scene_stem
+from .scene_file import did_you_mean, files_beside, options_for, scene_for, scene_stem
 from .settings import check_writable, resolve_output
 from .toml_file import read_toml
 
@@ -102,7 +102,7 @@ def _entry_plan(scene: type[Scene], entry: dict[str, Any], base: Path) -> Plan:
         settings["output"] = base / settings["output"]  # an absolute output stays as it is
     settings = {"quality": None, "format": None, "output": None, "theme": "dark", **settings}
     out = resolve_output(stem=scene_stem(scene), seed=seed, **settings)
-    options = options_for(scene, entry, seed)
+    options = options_for(scene, files_beside(scene, entry, base), seed)
     check_writable(out.path)
     return plan_for(scene, options, out, subtitles=subtitles)
 

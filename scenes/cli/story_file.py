@@ -32,7 +32,7 @@ from ..base import NetreelScene, SceneOptions
 from ..story.title_card import TitleCardOptions
 from .errors import FileEntry, NetreelError, keys_not_flags, named, one_line
 from .options import build_options, scene_fields
-from .scene_file import did_you_mean, scene_for, scene_stem
+from .scene_file import did_you_mean, files_beside, scene_for, scene_stem
 from .toml_file import read_toml
 
 __all__ = ["Story", "StorySection", "read_story", "parse_story", "default_story", "default_story_text"]
@@ -135,7 +135,7 @@ def _section(entry: dict[str, Any], base: Path | None, allow_code: bool, seed: i
         raise NetreelError(f"seed must be a whole number; got {section_seed!r}")
     keys = (*allowed, "seed")
     with keys_not_flags(keys):
-        options = build_options(scene, values, section_seed)
+        options = build_options(scene, files_beside(scene, values, base), section_seed)
     return StorySection(scene, options, title, subtitle, FileEntry(where, ref, keys))
 
 

@@ -72,7 +72,7 @@ def _layers_text(layers: tuple[int, ...]) -> str:
 @dataclass
 class DecisionBoundaryOptions(SceneOptions):
     data: str = option("xor", "points to classify: a data set (xor, circle, moons, spiral, blobs) or a CSV file "
-                              "(x1, x2, label)")
+                              "(x1, x2, label)", file=True)
     layers: tuple[int, ...] = option(
         (), "layer sizes: 2 inputs, 1 to 4 hidden layers of 1-16 neurons, 1 output; empty: the data set's own ("
             + ", ".join(f"{name} {_layers_text(sizes)}" for name, sizes in netcore.DATASET_LAYERS.items())
@@ -90,7 +90,7 @@ class DecisionBoundaryOptions(SceneOptions):
                           low=-1.0, high=netcore.MAX_NOISE)
     duration: float = option(14.0, "seconds of the training replay", low=1.0, high=120.0)
     trace: str = option("", "replay this saved Trace (.npz from `netreel trace --data ...`) instead of training; "
-                            "the data and training options are then ignored")
+                            "the data and training options are then ignored", file=True)
     seed: int = option(0, "seed of the data set and the initial weights", low=0, high=2**32 - 1)
 
     def check(self) -> None:

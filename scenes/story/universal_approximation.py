@@ -96,7 +96,7 @@ class UniversalApproximationOptions(SceneOptions):
     duration: float = option(8.0, "seconds of the training replay", low=1.0, high=120.0)
     contributions: bool = option(True, "draw each hidden neuron's scaled output")
     trace: str = option("", "replay this saved Trace (.npz from `netreel trace`) instead of training; "
-                            "the training options are then ignored")
+                            "the training options are then ignored", file=True)
 
     def check(self) -> None:
         if self.trace:
