@@ -487,3 +487,9 @@ def test_a_story_names_its_keys_not_flags(known, workdir, captured, params, expe
 def test_the_command_line_still_names_flags(known, workdir, captured):
     refused(run("render", "uat", "--neurons", "100000"), "Error: --neurons must be at most 256, got 100000")
     refused(run("render", "uat", "--max-size", "2MB"), "--max-size applies to GIFs only (use --format gif)")
+
+
+def test_an_error_quoting_a_huge_value_keeps_its_start_and_end_on_one_short_line(known, workdir, captured):
+    (workdir / SPEC).write_text(f'scene = "neuron"\n{"k" * 100_000} = 1\n')
+    line = refused(run("render", "--spec", SPEC), "neuron has no parameter 'kkk", "characters ...]", "allowed: scene")
+    assert len(line) <= 2100

@@ -98,9 +98,16 @@ def _exit_code(error: BaseException) -> int:
     raise error
 
 
+#: Longest error line: one that quotes a huge value keeps its start and its end.
+MAX_ERROR_CHARS = 2000
+
+
 def _error_line(message: str) -> None:
+    line = one_line(message)
+    if len(line) > MAX_ERROR_CHARS:
+        line = f"{line[:MAX_ERROR_CHARS - 500]} [... {len(line) - MAX_ERROR_CHARS + 20:,} characters ...] {line[-480:]}"
     try:
-        click.echo(f"Error: {one_line(message)}", err=True)
+        click.echo(f"Error: {line}", err=True)
     except OSError:
         pass  # no stderr to say it on; the exit code still does
 
