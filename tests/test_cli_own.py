@@ -279,6 +279,8 @@ def test_gif_errors(own):
     assert_error(run("gif", "text.mp4"), "is not a video PyAV can read")
     assert_error(run("gif", "text.mp4", "-o", "x.png"), "must end with .gif")
     assert_error(run("gif", "text.mp4", "--fps", "0"), "--fps must be more than 0")
+    assert_error(run("gif", "text.mp4", "--fps", "1_0"), "--fps", "not a finite number")  # as render reads numbers
+    assert_error(run("gif", "text.mp4", "--fps", "1" * 41), "--fps", "too many for a number")
     assert_error(run("gif", "text.mp4", "--size", "3x3"), "--size must be between")
     assert_error(run("gif", "text.mp4", "--max-size", "lots"), "--max-size")
     ok("render", "scenes_here/plain.py:Plain", *SMALL, "-o", "clip.mp4")

@@ -15,6 +15,7 @@ from ..output.jobs import GifRequest, write_requested_gif
 from ..output.video_reader import VideoError, read_video
 from ..output.writers import parse_size
 from .errors import NetreelError
+from .options import Number
 from .plans import publish_files
 from .settings import DEFAULT_GIF_COLORS, check_writable, parse_frame_size
 
@@ -25,7 +26,7 @@ __all__ = ["gif"]
 @click.argument("source", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The GIF.  [default: INPUT with .gif]")
 @click.option("--max-size", metavar="SIZE", help="Shrink fps, then size, then colours to fit, e.g. 1MB.")
-@click.option("--fps", type=float, help="GIF frame rate (at most the video's and 50).  [default: the video's]")
+@click.option("--fps", type=Number(float), help="GIF frame rate (at most the video's and 50).  [default: the video's]")
 @click.option("--size", metavar="WxH", help="Scale every frame to this size, e.g. 480x270.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def gif(source: Path, output: Path | None, max_size: str | None, fps: float | None, size: str | None,
