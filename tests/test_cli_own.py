@@ -275,7 +275,8 @@ def test_gif_from_a_video_meets_max_size(own):
 
 def test_gif_errors(own):
     (own / "text.mp4").write_text("not a video")
-    assert_error(run("gif", "none.mp4"), "no such video file 'none.mp4'")
+    assert_error(run("gif", "none.mp4"), "video file 'none.mp4' does not exist")
+    assert_error(run("gif", "scenes_here"), "video file 'scenes_here' is not a regular file")
     assert_error(run("gif", "text.mp4"), "is not a video PyAV can read")
     assert_error(run("gif", "text.mp4", "-o", "x.png"), "must end with .gif")
     assert_error(run("gif", "text.mp4", "--fps", "0"), "--fps must be more than 0")

@@ -489,7 +489,7 @@ def test_the_same_seed_gives_the_same_frames():
         ({"layers": (2, 8, 8, 8, 8, 8, 1)}, "--layers 2,8,8,8,8,8,1: give"),
         ({"layers": (2, 17, 1)}, "--layers must be at most 16"),
         ({"data": "lines"}, "--data must be one of xor, circle"),
-        ({"data": "/nonexistent/points.csv"}, "--data: no such file"),
+        ({"data": "/nonexistent/points.csv"}, "--data: '/nonexistent/points.csv' does not exist"),
         ({"noise": 2.0}, "--noise must be at most"),
         ({"noise": -0.5}, "--noise must be from 0"),
         ({"points": 2}, "--points must be at least"),

@@ -36,7 +36,8 @@ def gif(source: Path, output: Path | None, max_size: str | None, fps: float | No
     if target.suffix.lower() != ".gif":
         raise NetreelError(f"--output {str(target)!r} must end with .gif")
     if not source.is_file():
-        raise NetreelError(f"no such video file {str(source)!r}")
+        what = "is not a regular file (a folder, a device or a pipe)" if source.exists() else "does not exist"
+        raise NetreelError(f"video file {str(source)!r} {what}")
     if target.exists() and os.path.samefile(source, target):
         raise NetreelError(f"the GIF would replace its own input {str(source)!r}: name another file with -o")
     if fps is not None and not (math.isfinite(fps) and 0 < fps <= MAX_GIF_FPS):

@@ -133,7 +133,8 @@ class DecisionBoundaryOptions(SceneOptions):
                 f"--data must be one of {', '.join(netcore.DATASETS)} or a .csv file, got {self.data!r}"
             )
         if not Path(self.data).is_file():
-            raise ValueError(f"--data: no such file {self.data!r}")
+            what = "is not a regular file" if Path(self.data).exists() else "does not exist"
+            raise ValueError(f"--data: {self.data!r} {what}")
         try:
             return netcore.load_points(self.data)
         except netcore.PointsError as error:
