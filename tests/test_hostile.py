@@ -227,6 +227,14 @@ ROWS: dict[str, list[tuple[str, object, list[str]]]] = {
          ["are 2.0e12 multiply-adds, over the limit of 2.5e10; use at most 123,723 steps"]),
         ("args", ["render", "uat", "--neurons", "256", "--steps", "1000000"], ["use at most 422,183 steps or fewer neurons"]),
     ],
+    "a list with an empty value": [
+        ("args", ["render", "neuron", "--weights", "1,,2"], ["--weights", "'1,,2' has an empty value between commas"]),
+        ("args", ["render", "neuron", "--weights", "1,2,"], ["has an empty value between commas"]),
+        ("args", ["render", "superposition", "--cases", ",1,1 1,-1"], ["has an empty value between commas"]),
+        ("spec", 'scene = "neuron"\nweights = "1,,2"', ["weights", "has an empty value between commas"]),
+        ("spec", 'scene = "neuron"\nquality = ""', ["quality must not be empty"]),
+        ("spec", 'scene = "neuron"\noutput = " "', ["output must not be empty"]),
+    ],
     "an output that cannot be written": [
         ("args", ["render", "tiny", "-o", "x" * 300 + ".mp4"], ["longer than 255 bytes"]),
         ("args", ["render", "tiny", "-o", "d/" * 2100 + "x.mp4"], ["longer than 4095 bytes"]),

@@ -146,7 +146,9 @@ class TupleShape:
         return " ".join(",".join(_number_text(v) for v in group) for group in value)
 
     def parse(self, text: str) -> tuple[Any, ...]:
-        """Read a value such as ``"-1,1"`` or ``"1,1 1,-1"``."""
+        """Read a value such as ``"-1,1"`` or ``"1,1 1,-1"``; an empty value between commas is refused."""
+        if re.search(r"(^|,)\s*,|,\s*$", text.strip()):
+            raise ValueError(f"{text!r} has an empty value between commas; expected {self.syntax()}")
         if self.group is None:
             parts = [p for p in re.split(r"[\s,]+", text.strip()) if p]
             return self.convert([self._item(p) for p in parts])

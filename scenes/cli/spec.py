@@ -92,6 +92,8 @@ def _entry_plan(scene: type[Scene], entry: dict[str, Any], base: Path) -> Plan:
         value = settings.get(key)
         if value is not None and not isinstance(value, str):
             raise NetreelError(f"{key} must be a string; got {number_text(value)}")
+        if value is not None and not value.strip():
+            raise NetreelError(f"{key} must not be empty (leave the key out for its default)")
     seed = settings.pop("seed", None)
     subtitles = settings.pop("subtitles", False)
     if seed is not None and not 0 <= seed < 2**32:
