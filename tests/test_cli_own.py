@@ -282,6 +282,15 @@ def test_gif_errors(own):
     assert_error(run("gif", "text.mp4", "--fps", "0"), "--fps must be more than 0")
     assert_error(run("gif", "text.mp4", "--fps", "1_0"), "--fps", "not a finite number")  # as render reads numbers
     assert_error(run("gif", "text.mp4", "--fps", "1" * 41), "--fps", "too many for a number")
+    with av.open("wide.mp4", "w") as wide:  # wider than 8K: refused unless --size scales it
+        stream = wide.add_stream("libx264", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 7696, 16, "yuv420p"
+        picture = av.VideoFrame.from_ndarray(np.zeros((16, 7696, 3), np.uint8), format="rgb24")
+        for packet in [*stream.encode(picture), *stream.encode()]:
+            wide.mux(packet)
+    assert_error(run("gif", "wide.mp4"), "has frames of 7696x16, larger than 7680x4320")
+    ok("gif", "wide.mp4", "--size", "962x16", "-o", "narrow.gif")
+    (own / "narrow.gif").unlink()
     assert_error(run("gif", "text.mp4", "--size", "3x3"), "--size must be between")
     assert_error(run("gif", "text.mp4", "--max-size", "lots"), "--max-size")
     ok("render", "scenes_here/plain.py:Plain", *SMALL, "-o", "clip.mp4")

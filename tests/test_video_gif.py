@@ -89,3 +89,10 @@ def test_a_video_too_long_for_a_gif_is_refused_before_a_frame_is_decoded(tmp_pat
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: ") and "longer" in lines[0]
     assert not (tmp_path / "clip.gif").exists()
+
+
+def test_frames_larger_than_the_largest_are_refused_unless_scaled(tmp_path):
+    path = write_video(tmp_path / "clip.mp4", [0, 0.1], width=64, height=48)
+    with pytest.raises(VideoError, match="has frames of 64x48, larger than 32x32: give a smaller --size"):
+        read_video(path, largest=(32, 32))
+    assert read_video(path, size=(32, 24), largest=(32, 32)).shape == (24, 32)

@@ -17,7 +17,7 @@ from ..output.writers import parse_size
 from .errors import NetreelError
 from .options import Number
 from .plans import publish_files
-from .settings import DEFAULT_GIF_COLORS, check_writable, parse_frame_size
+from .settings import DEFAULT_GIF_COLORS, MAX_HEIGHT, MAX_WIDTH, check_writable, parse_frame_size
 
 __all__ = ["gif"]
 
@@ -49,7 +49,8 @@ def gif(source: Path, output: Path | None, max_size: str | None, fps: float | No
         raise NetreelError(f"--max-size: {error}") from None
     check_writable(target)
     try:
-        frames = read_video(source, size=frame_size, fps=min(fps or MAX_GIF_FPS, MAX_GIF_FPS))
+        frames = read_video(source, size=frame_size, fps=min(fps or MAX_GIF_FPS, MAX_GIF_FPS),
+                            largest=(MAX_WIDTH, MAX_HEIGHT))
     except VideoError as error:
         raise NetreelError(str(error)) from None
     except GifTooLong as error:

@@ -24,7 +24,8 @@ class VideoError(ValueError):
     """A file that is not a readable video; the message says why."""
 
 
-def read_video(path: str | Path, *, size: tuple[int, int] | None = None, fps: float | None = None) -> FrameStore:
+def read_video(path: str | Path, *, size: tuple[int, int] | None = None, fps: float | None = None,
+               largest: tuple[int, int] | None = None) -> FrameStore:
     """Decode the first video stream of ``path`` at its own frame rate, or at ``fps`` if that is lower.
 
     Each frame is held until the next one's timestamp, so a variable-rate video
@@ -32,12 +33,14 @@ def read_video(path: str | Path, *, size: tuple[int, int] | None = None, fps: fl
     the result (a denser stretch, a lower ``fps``), the one nearest its time is kept.
     ``size`` is ``(width, height)`` to scale every frame to (area-averaged when it
     shrinks). A video that says its length is refused before a frame is decoded when
-    its frames would not fit a GIF (:meth:`FrameStore.check_room`).
+    its frames would not fit a GIF (:meth:`FrameStore.check_room`), and without ``size``
+    one whose frames are larger than ``largest`` ``(width, height)``.
 
     Raises
     ------
     VideoError
-        For a file PyAV cannot open, one without a video stream or without frames.
+        For a file PyAV cannot open, one without a video stream or without frames, or
+        frames larger than ``largest``.
     GifTooLong
         For more frames than a GIF may hold.
     """
@@ -52,6 +55,9 @@ def read_video(path: str | Path, *, size: tuple[int, int] | None = None, fps: fl
         rate = _frame_rate(stream, path)
         store = FrameStore(min(rate, fps) if fps else rate)
         width, height = size or (stream.codec_context.width, stream.codec_context.height)
+        if largest is not None and (width > largest[0] or height > largest[1]):
+            raise VideoError(f"{str(path)!r} has frames of {width}x{height}, larger than {largest[0]}x{largest[1]}: "
+                             "give a smaller --size")
         seconds = _length(container, stream)
         if seconds and width and height:
             store.check_room(math.ceil(seconds * store.fps), (height, width))
