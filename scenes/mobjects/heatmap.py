@@ -205,7 +205,7 @@ class Heatmap(SelfDrawn):
         return self
 
     def _levels(self, grids: np.ndarray, low, high) -> np.ndarray:
-        """Colour levels of the blocks of ``grids`` (one grid or a stack), ``low`` to ``high`` (each or one per grid)."""
+        """Colour levels of the blocks of ``grids`` (a grid or a stack), ``low`` to ``high`` (one, or one per grid)."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         if not np.all(high > low):
             raise ValueError(f"high must be above low, got {low} and {high}")

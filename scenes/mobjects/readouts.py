@@ -87,7 +87,7 @@ class GlyphLine(SelfDrawnPath):
     Parameters
     ----------
     paths : each character's outline as a Cairo path, relative to its place.
-    kwargs : passed on to ``VMobject`` (no stroke: glyphs are filled).
+    kwargs : passed on to ``VMobject`` (no stroke: glyphs are filled, in one colour).
     """
 
     def __init__(self, paths: dict[str, cairo.Path], **kwargs) -> None:

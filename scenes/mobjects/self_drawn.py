@@ -95,7 +95,8 @@ class CornerPath(SelfDrawnPath):
     :class:`PathBatch` first works out which pieces are straight and which runs of them
     simplify. For a polyline redrawn every frame whose pieces are longer than Cairo's
     tolerance (a chart's line). Subpaths and closing follow Manim; points that are not
-    all straight pieces are traced as Manim's curves. Stroke only, no fill.
+    all straight pieces are traced as Manim's curves. Stroke only, in one colour (a
+    gradient's first), no fill.
 
     Examples
     --------
