@@ -57,3 +57,13 @@ def test_an_appended_loss_outside_the_range_still_warns():
     with pytest.warns(UserWarning, match="loss 0.001 at step 2 lies outside"):
         chart.set_data([0.0, 1.0, 2.0], [0.5, 0.4, 1e-3])
     assert chart.below.get_fill_opacity() == 1.0
+
+
+def test_a_loss_of_zero_lies_on_a_log_charts_floor_without_a_warning(recwarn):
+    chart = LossCurve(THEME, max_step=100, loss_range=(1e-2, 1.0))
+    chart.set_data([0.0, 1.0, 2.0], [0.5, 0.1, 0.0])  # a perfect fit
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert chart.dot.get_center()[1] == pytest.approx(chart.c2p(2.0, 1e-2)[1])  # on the floor, arrow below
+    assert chart.below.get_fill_opacity() == 1.0
+    with pytest.warns(UserWarning, match="loss 0 at step 0"):  # on a linear chart 0 is a value like any
+        LossCurve(THEME, max_step=100, loss_range=(0.1, 1.0), log=False).set_data([0.0], [0.0])

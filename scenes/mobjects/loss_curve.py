@@ -207,7 +207,10 @@ class LossCurve(VGroup):
         self._steps, self._losses, self._axes_at = steps, losses, axes_at
         self.dot.move_to(self.curve.points[-1])
         low, high = self.shown_range
-        outside = ~((losses[new] >= low) & (losses[new] <= high))  # NaN is outside too
+        # NaN is outside too; a loss of exactly 0 (a perfect fit) has no place on a log axis
+        # and lies on its floor, as expected as any
+        shown = (losses[new] >= low) & (losses[new] <= high)
+        outside = ~(shown | ((losses[new] == 0) if self.log else False))
         if outside.any() and not self._warned:
             self._warned = True
             first = int(np.argmax(outside)) + (new.start or 0)
