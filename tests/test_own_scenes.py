@@ -197,3 +197,16 @@ def test_loss_curve_for_a_trace_shows_every_loss_and_says_when_one_falls_outside
     assert narrow.below.get_fill_opacity() == 1 and narrow.below.get_top()[1] < narrow.dot.get_bottom()[1]
     narrow.set_data(trace.steps[:1], trace.loss[:1] * 0 + 0.5)
     assert narrow.below.get_fill_opacity() == 0
+
+
+def test_a_plain_manim_scene_takes_no_parameters():
+    from manim import Scene
+
+    from scenes.cli.scene_file import options_for
+
+    class Plain(Scene):
+        pass
+
+    with pytest.raises(NetreelError, match=r"Plain is a plain Manim scene: it takes no parameters \(got 'side'\)"):
+        options_for(Plain, {"side": 2, "speed": 1}, None)
+    assert options_for(Plain, {}, None) is None

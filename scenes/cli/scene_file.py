@@ -56,6 +56,10 @@ def options_for(scene: type[Scene], values: dict[str, Any], seed: int | None) ->
     """:func:`build_options` for a NetreelScene; None for a plain Manim scene, which takes no parameters."""
     if issubclass(scene, NetreelScene):
         return build_options(scene, values, seed)
+    if values:
+        raise NetreelError(f"{scene.__name__} is a plain Manim scene: it takes no parameters "
+                           f"(got {sorted(values)[0]!r})")
+    return None
 
 
 def files_beside(scene: type[Scene], values: dict[str, Any], base: Path | None) -> dict[str, Any]:
