@@ -127,6 +127,10 @@ def test_a_scene_of_nothing_is_one_error_for_a_video_or_a_gif_and_a_still_as_a_p
     assert not [name for name in files(own) if name.startswith("e.")]
     ok("render", "scenes_here/empty.py:Empty", *SMALL, "-o", "e.png")
     assert png("e.png").std() > 0  # the square
+    (own / "scenes_here" / "boom.py").write_text("from manim import Scene\n\n\nclass Boom(Scene):\n"
+                                                "    def construct(self):\n        raise RuntimeError('boom')\n")
+    assert_error(run("render", "scenes_here/boom.py:Boom", *SMALL, "-o", "b.mp4"),  # its own error, not 'nothing'
+                 "scene boom.py:Boom failed: RuntimeError: boom (boom.py:6)")
 
 
 def test_a_netreel_scene_file_gets_its_own_flags(own):

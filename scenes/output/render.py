@@ -265,9 +265,9 @@ def render_scene(
         scene = _make_scene(scene_class, options, theme, lambda: _ChunkRenderer(file_writer_class=_writer(sink)))
         try:
             scene.render()
-        except RuntimeError:  # Manim's, for a video of nothing
-            if still or scene.renderer.num_plays:
-                raise
+        except RuntimeError as error:
+            if still or scene.renderer.num_plays or "has no play calls" not in str(error):
+                raise  # not Manim's refusal of a video of nothing: the scene's own error
         if not still and not scene.renderer.num_plays and (video or sink):
             raise NothingToShow(f"{scene_class.__name__} plays nothing and waits for nothing, so it has no frames "
                                 "for a video or a GIF: add a self.play(...) or self.wait(), or render a still (-f png)")
